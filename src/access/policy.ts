@@ -1,0 +1,55 @@
+// Builds the AccessPolicy of one caller from their role's permission rows, plus the minimal rights
+// an app-access role gets (reference §3.2). Admin roles bypass all of it.
+import { ADMIN_POLICY, type AccessPolicy, type Accountability, type Action, type CollectionAccess } from './types.js';
+import type { Filter } from '../query/types.js';
+
+export interface PermissionRule {
+  collection: string;
+  action: string;
+  permissions: Filter | null;
+  fields: string[] | null;
+}
+
+const SELF: Filter = { id: { _eq: '$CURRENT_USER' } };
+
+/** What every role with app_access may do without a permission row (Directus's "minimal" set). */
+export const APP_MINIMAL_RULES: readonly PermissionRule[] = Object.freeze([
+  {
+    collection: 'directus_users',
+    action: 'read',
+    permissions: SELF,
+    fields: [
+      'id', 'first_name', 'last_name', 'last_page', 'email', 'password', 'location', 'title', 'description', 'tags',
+      'avatar', 'language', 'appearance', 'theme_light', 'theme_dark', 'theme_light_overrides', 'theme_dark_overrides',
+      'email_notifications', 'tfa_secret', 'status', 'role',
+    ],
+  },
+  { collection: 'directus_roles', action: 'read', permissions: { id: { _eq: '$CURRENT_ROLE' } }, fields: ['*'] },
+  { collection: 'directus_settings', action: 'read', permissions: null, fields: ['*'] },
+  { collection: 'directus_permissions', action: 'read', permissions: { role: { _eq: '$CURRENT_ROLE' } }, fields: ['*'] },
+  { collection: 'directus_activity', action: 'read', permissions: { user: { _eq: '$CURRENT_USER' } }, fields: ['*'] },
+]);
+
+/** Merges rules: field lists are unioned and row filters OR-ed; a rule without a filter opens every row. */
+export function buildPolicy(accountability: Accountability, rules: readonly PermissionRule[]): AccessPolicy {
+  if (accountability.admin) return ADMIN_POLICY;
+  const all = accountability.app ? [...APP_MINIMAL_RULES, ...rules] : rules;
+  const merged = new Map<string, CollectionAccess>();
+  for (const rule of all) {
+    const key = `${rule.collection}:${rule.action}`;
+    const fields = rule.fields === null ? new Set<string>() : rule.fields.includes('*') ? ('*' as const) : new Set(rule.fields);
+    const prev = merged.get(key);
+    if (!prev) {
+      merged.set(key, { fields, filter: rule.permissions && Object.keys(rule.permissions).length > 0 ? rule.permissions : null });
+      continue;
+    }
+    merged.set(key, {
+      fields: prev.fields === '*' || fields === '*' ? '*' : new Set([...prev.fields, ...fields]),
+      filter: prev.filter === null || !rule.permissions || Object.keys(rule.permissions).length === 0 ? null : { _or: [prev.filter, rule.permissions] },
+    });
+  }
+  return {
+    admin: false,
+    can: (collection: string, action: Action) => merged.get(`${collection}:${action}`) ?? null,
+  };
+}

@@ -1,0 +1,43 @@
+import type { Filter } from '../query/types.js';
+
+/** Who is calling. Built once per request by the authentication hook. */
+export interface Accountability {
+  user: string | null;
+  role: string | null;
+  admin: boolean;
+  app: boolean;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const PUBLIC_ACCOUNTABILITY: Accountability = Object.freeze({
+  user: null,
+  role: null,
+  admin: false,
+  app: false,
+  ip: null,
+  userAgent: null,
+});
+
+export type Action = 'create' | 'read' | 'update' | 'delete';
+
+/** What one caller may do with one collection and action. `filter: null` means every row. */
+export interface CollectionAccess {
+  fields: '*' | ReadonlySet<string>;
+  filter: Filter | null;
+}
+
+/** Answers, for one caller, what they may do; null means nothing (403). */
+export interface AccessPolicy {
+  readonly admin: boolean;
+  can(collection: string, action: Action): CollectionAccess | null;
+}
+
+export const FULL_ACCESS: CollectionAccess = Object.freeze({ fields: '*', filter: null });
+
+/** Admins and Usher's own internal reads: every field of every row. */
+export const ADMIN_POLICY: AccessPolicy = Object.freeze({ admin: true, can: () => FULL_ACCESS });
+
+export function fieldAllowed(access: CollectionAccess, field: string): boolean {
+  return access.fields === '*' || access.fields.has(field);
+}

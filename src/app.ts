@@ -1,0 +1,93 @@
+// buildApp(config, deps) -> a Fastify instance. No I/O at import time; main.ts and the tests
+// decide which database and logger to hand in.
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Db } from './db/index.js';
+import { UsherError, errors, toEnvelope } from './errors.js';
+import { parseQueryString } from './query/querystring.js';
+import { authenticatePlugin } from './access/authenticate.js';
+import { serverRoutes } from './modules/server/server.routes.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { rolesRoutes } from './modules/roles/roles.routes.js';
+
+export interface AppDeps {
+  db: Db;
+  logger: Logger;
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    // One line per request, written by the onResponse hook below without the query string.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    routerOptions: { querystringParser: parseQueryString },
+    trustProxy: config.trustProxy,
+    bodyLimit: 10 * 1024 * 1024,
+    return503OnClosing: true,
+  });
+  app.addHttpMethod('SEARCH', { hasBody: true });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // The URL is logged without its query string: it may carry ?access_token=.
+    request.log.info(
+      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError | UsherError, request, reply) => {
+    const usherError = toUsherError(error);
+    if (usherError.status >= 500) request.log.error({ err: error }, 'unexpected error');
+    else request.log.debug({ code: usherError.code }, usherError.message);
+    if (usherError.code === 'REQUESTS_EXCEEDED') reply.header('retry-after', String(usherError.extensions.reset ?? 60));
+    return reply.code(usherError.status).type('application/json; charset=utf-8').send(toEnvelope(usherError));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = errors.routeNotFound(request.url.split('?')[0]!);
+    return reply.code(404).send(toEnvelope(error));
+  });
+
+  await app.register(cookie);
+  await app.register(serverRoutes, { db: deps.db });
+  // Everything below authenticates the caller first; /server/* above stays public.
+  await app.register(async (api) => {
+    await api.register(authenticatePlugin, { db: deps.db });
+    await api.register(usersRoutes, { db: deps.db, config });
+    await api.register(rolesRoutes, { db: deps.db, config });
+  });
+  return app as unknown as FastifyInstance;
+}
+
+/** Maps any thrown value to a Directus error; unknown ones become a generic 500. */
+function toUsherError(error: unknown): UsherError {
+  if (error instanceof UsherError) return error;
+  const e = error as FastifyError;
+  if (e?.validation) {
+    const where = e.validationContext === 'querystring' ? 'query' : 'payload';
+    const detail = e.validation[0];
+    const path = detail?.instancePath ? detail.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
+    const reason = path ? `"${path}" ${detail?.message ?? 'is invalid'}` : (detail?.message ?? 'is invalid');
+    return where === 'query' ? errors.invalidQuery(reason) : errors.invalidPayload(reason);
+  }
+  switch (e?.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.invalidPayload('The request body is not valid JSON');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new UsherError('CONTENT_TOO_LARGE', 'Uploaded content is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UsherError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type.');
+  }
+  if (e?.statusCode === 429) return errors.requestsExceeded(60);
+  return errors.internal();
+}

@@ -1,0 +1,56 @@
+// What the `users` and `roles` commands do, over the same repositories and rules as the API.
+import type { Db } from '../db/index.js';
+import { hashPassword, newId } from '../util/crypto.js';
+import { isEmail, normaliseEmail } from '../util/email.js';
+import { findRoleById, insertRole } from '../modules/roles/roles.repository.js';
+import { findUserByEmail, insertUser, setPassword } from '../modules/users/users.repository.js';
+import { readSettings } from '../modules/settings/settings.repository.js';
+import { checkPasswordPolicy } from '../modules/settings/password-policy.js';
+import { CliError } from './cli-error.js';
+
+export async function createUserCommand(db: Db, opts: { email: string; password: string; role?: string; force?: boolean }): Promise<string> {
+  if (!isEmail(opts.email)) throw new CliError(`"${opts.email}" is not a valid email address`, 2);
+  if (!opts.force) await enforcePolicy(db, opts.password);
+  if (opts.role && !(await findRoleById(db.kysely, opts.role))) throw new CliError(`no role with id ${opts.role}`);
+  if (await findUserByEmail(db.kysely, normaliseEmail(opts.email))) throw new CliError(`a user with the email ${opts.email} already exists`);
+  const id = newId();
+  await insertUser(db.kysely, {
+    id,
+    email: opts.email,
+    email_lower: normaliseEmail(opts.email),
+    password: await hashPassword(opts.password),
+    status: 'active',
+    role: opts.role ?? null,
+    provider: 'default',
+  });
+  return id;
+}
+
+export async function setPasswordCommand(db: Db, opts: { email: string; password: string; force?: boolean }): Promise<void> {
+  const user = await findUserByEmail(db.kysely, normaliseEmail(opts.email));
+  if (!user) throw new CliError(`no user with the email ${opts.email}`);
+  if (!opts.force) await enforcePolicy(db, opts.password);
+  await setPassword(db.kysely, user.id, await hashPassword(opts.password));
+}
+
+export async function createRoleCommand(db: Db, opts: { role: string; admin?: boolean }): Promise<string> {
+  const name = opts.role.trim();
+  if (!name || name.length > 100) throw new CliError('the role name must be 1 to 100 characters', 2);
+  const id = newId();
+  await insertRole(db.kysely, {
+    id,
+    name,
+    icon: 'supervised_user_circle',
+    enforce_tfa: false,
+    admin_access: !!opts.admin,
+    app_access: true,
+  });
+  return id;
+}
+
+async function enforcePolicy(db: Db, password: string): Promise<void> {
+  const settings = await readSettings(db.kysely);
+  if (!checkPasswordPolicy(settings.auth_password_policy, password)) {
+    throw new CliError("the password doesn't satisfy the password policy (use --force to set it anyway)", 2);
+  }
+}

@@ -1,0 +1,291 @@
+// Every environment variable Usher reads, parsed and validated once, then frozen.
+// Nothing else in the code base touches process.env: modules receive a Config.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { parseDuration } from './util/duration.js';
+
+export type DbClient = 'sqlite3' | 'pg';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type SameSite = 'lax' | 'strict' | 'none';
+
+export interface CookieConfig {
+  name: string;
+  secure: boolean;
+  sameSite: SameSite;
+  domain: string | undefined;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  secret: string;
+  /** Where the secret came from: an explicit variable, the data folder, or generated this run. */
+  secretSource: 'env' | 'file' | 'generated';
+  logLevel: LogLevel;
+  db: {
+    client: DbClient;
+    filename: string;
+    connectionString: string | undefined;
+    host: string | undefined;
+    port: number | undefined;
+    database: string | undefined;
+    user: string | undefined;
+    password: string | undefined;
+    poolMax: number;
+  };
+  admin: { email: string; password: string | undefined; token: string | undefined };
+  projectName: string;
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+  sessionCookieTtlMs: number;
+  sessionRefreshGraceMs: number;
+  loginStallMs: number;
+  refreshCookie: CookieConfig;
+  sessionCookie: CookieConfig;
+  query: { limitDefault: number; limitMax: number };
+  maxBatchMutation: number;
+  passwordResetTokenTtlMs: number;
+  userInviteTokenTtlMs: number;
+  passwordResetUrlAllowList: string[];
+  userInviteUrlAllowList: string[];
+  userRegisterUrlAllowList: string[];
+  authLockoutDurationMs: number;
+  authLockoutMode: 'lock' | 'suspend';
+  redis: string | undefined;
+  email: {
+    from: string;
+    transport: 'log' | 'smtp' | 'sendmail';
+    templatesPath: string | undefined;
+    smtp: {
+      host: string | undefined;
+      port: number;
+      user: string | undefined;
+      password: string | undefined;
+      secure: boolean;
+      ignoreTls: boolean;
+      name: string | undefined;
+    };
+    sendmailPath: string;
+  };
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    public readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` (if present) under the real environment: a variable set in the environment wins. */
+export function readEnvironment(cwd = process.cwd(), env: Env = process.env): Env {
+  const file = resolve(cwd, env.CONFIG_PATH ?? '.env');
+  if (!existsSync(file)) return { ...env };
+  const fromFile = parseEnv(readFileSync(file, 'utf8'));
+  return { ...fromFile, ...env };
+}
+
+class Reader {
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (!/^-?\d+$/.test(v)) throw new ConfigError(name, `expected a whole number, got "${v}"`);
+    const n = Number(v);
+    if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+    return n;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (/^(true|1|yes|on)$/i.test(v)) return true;
+    if (/^(false|0|no|off)$/i.test(v)) return false;
+    throw new ConfigError(name, `expected true or false, got "${v}"`);
+  }
+
+  duration(name: string, fallback: string): number {
+    const v = this.raw(name) ?? fallback;
+    const ms = parseDuration(v);
+    if (ms === null) throw new ConfigError(name, `expected a duration such as 900, 15m, 7d or 10s, got "${v}"`);
+    return ms;
+  }
+
+  oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (!(choices as readonly string[]).includes(v)) {
+      throw new ConfigError(name, `must be one of ${choices.join(', ')}, got "${v}"`);
+    }
+    return v as T;
+  }
+
+  list(name: string): string[] {
+    const v = this.raw(name);
+    if (v === undefined) return [];
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  url(name: string, fallback: string): string {
+    const v = this.raw(name) ?? fallback;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+    } catch {
+      throw new ConfigError(name, `expected an http(s) URL, got "${v}"`);
+    }
+    return v.replace(/\/+$/, '');
+  }
+
+  cookie(prefix: string, defaultName: string): CookieConfig {
+    return {
+      name: this.string(`${prefix}_NAME`, defaultName),
+      secure: this.boolean(`${prefix}_SECURE`, false),
+      sameSite: this.oneOf(`${prefix}_SAME_SITE`, ['lax', 'strict', 'none'] as const, 'lax'),
+      domain: this.raw(`${prefix}_DOMAIN`),
+    };
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Parses and validates the configuration. Throws ConfigError naming the variable on a bad value.
+ * `persistSecret` lets the embedded default keep a generated SECRET in the data folder, so a
+ * restart does not sign everybody out (Directus makes a new one per process).
+ */
+export function loadConfig(env: Env, opts: { cwd?: string; persistSecret?: boolean } = {}): Config {
+  const cwd = opts.cwd ?? process.cwd();
+  const r = new Reader(env);
+  const port = r.integer('PORT', 8055, 0, 65535);
+  const host = r.string('HOST', '0.0.0.0');
+  const client = r.oneOf('DB_CLIENT', ['sqlite3', 'pg'] as const, 'sqlite3');
+  const filename = resolve(cwd, r.string('DB_FILENAME', './data/usher.db'));
+  const limitDefault = r.integer('QUERY_LIMIT_DEFAULT', 100, 1);
+  const limitMax = r.integer('QUERY_LIMIT_MAX', Number.MAX_SAFE_INTEGER, 1);
+  if (limitDefault > limitMax) {
+    throw new ConfigError('QUERY_LIMIT_DEFAULT', `must not exceed QUERY_LIMIT_MAX (${limitMax})`);
+  }
+  const adminEmail = r.string('ADMIN_EMAIL', 'admin@example.com');
+  if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', `not an email address: "${adminEmail}"`);
+  const adminToken = r.raw('ADMIN_TOKEN');
+  if (adminToken !== undefined && adminToken.length < 32) {
+    throw new ConfigError('ADMIN_TOKEN', 'must be at least 32 characters (use a random string)');
+  }
+  const db = {
+    client,
+    filename,
+    connectionString: r.raw('DB_CONNECTION_STRING'),
+    host: r.raw('DB_HOST'),
+    port: env.DB_PORT ? r.integer('DB_PORT', 5432, 1, 65535) : undefined,
+    database: r.raw('DB_DATABASE'),
+    user: r.raw('DB_USER'),
+    password: r.raw('DB_PASSWORD'),
+    poolMax: r.integer('DB_POOL_MAX', 10, 1, 1000),
+  };
+  if (client === 'pg' && !db.connectionString && !db.host) {
+    throw new ConfigError('DB_CLIENT', 'pg needs DB_CONNECTION_STRING or DB_HOST (with DB_DATABASE, DB_USER ...)');
+  }
+  const { secret, source } = resolveSecret(r.raw('SECRET'), client === 'sqlite3' ? filename : undefined, opts.persistSecret ?? false);
+
+  const config: Config = {
+    host,
+    port,
+    publicUrl: r.url('PUBLIC_URL', `http://localhost:${port}`),
+    secret,
+    secretSource: source,
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    db,
+    admin: { email: adminEmail, password: r.raw('ADMIN_PASSWORD'), token: adminToken },
+    projectName: r.string('PROJECT_NAME', 'Usher'),
+    accessTokenTtlMs: r.duration('ACCESS_TOKEN_TTL', '15m'),
+    refreshTokenTtlMs: r.duration('REFRESH_TOKEN_TTL', '7d'),
+    sessionCookieTtlMs: r.duration('SESSION_COOKIE_TTL', '1d'),
+    sessionRefreshGraceMs: r.duration('SESSION_REFRESH_GRACE_PERIOD', '10s'),
+    loginStallMs: r.integer('LOGIN_STALL_TIME', 500, 0, 60_000),
+    refreshCookie: r.cookie('REFRESH_TOKEN_COOKIE', 'directus_refresh_token'),
+    sessionCookie: r.cookie('SESSION_COOKIE', 'directus_session_token'),
+    query: { limitDefault, limitMax },
+    maxBatchMutation: r.integer('MAX_BATCH_MUTATION', Number.MAX_SAFE_INTEGER, 1),
+    passwordResetTokenTtlMs: r.duration('PASSWORD_RESET_TOKEN_TTL', '1h'),
+    userInviteTokenTtlMs: r.duration('USER_INVITE_TOKEN_TTL', '7d'),
+    passwordResetUrlAllowList: r.list('PASSWORD_RESET_URL_ALLOW_LIST'),
+    userInviteUrlAllowList: r.list('USER_INVITE_URL_ALLOW_LIST'),
+    userRegisterUrlAllowList: r.list('USER_REGISTER_URL_ALLOW_LIST'),
+    authLockoutDurationMs: r.duration('AUTH_LOCKOUT_DURATION', '15m'),
+    authLockoutMode: r.oneOf('AUTH_LOCKOUT_MODE', ['lock', 'suspend'] as const, 'lock'),
+    redis: r.raw('REDIS'),
+    email: {
+      from: r.string('EMAIL_FROM', 'no-reply@example.com'),
+      transport: r.oneOf('EMAIL_TRANSPORT', ['log', 'smtp', 'sendmail'] as const, 'log'),
+      templatesPath: r.raw('EMAIL_TEMPLATES_PATH'),
+      smtp: {
+        host: r.raw('EMAIL_SMTP_HOST'),
+        port: r.integer('EMAIL_SMTP_PORT', 587, 1, 65535),
+        user: r.raw('EMAIL_SMTP_USER'),
+        password: r.raw('EMAIL_SMTP_PASSWORD'),
+        secure: r.boolean('EMAIL_SMTP_SECURE', false),
+        ignoreTls: r.boolean('EMAIL_SMTP_IGNORE_TLS', false),
+        name: r.raw('EMAIL_SMTP_NAME'),
+      },
+      sendmailPath: r.string('EMAIL_SENDMAIL_PATH', '/usr/sbin/sendmail'),
+    },
+    trustProxy: r.boolean('IP_TRUST_PROXY', false),
+  };
+  if (config.email.transport === 'smtp' && !config.email.smtp.host) {
+    throw new ConfigError('EMAIL_SMTP_HOST', 'is required when EMAIL_TRANSPORT=smtp');
+  }
+  return deepFreeze(config);
+}
+
+function resolveSecret(
+  fromEnv: string | undefined,
+  sqliteFile: string | undefined,
+  persist: boolean,
+): { secret: string; source: Config['secretSource'] } {
+  if (fromEnv !== undefined) {
+    if (fromEnv.length < 32) throw new ConfigError('SECRET', 'must be at least 32 characters');
+    return { secret: fromEnv, source: 'env' };
+  }
+  if (sqliteFile && persist) {
+    const file = resolve(dirname(sqliteFile), 'secret');
+    if (existsSync(file)) {
+      const stored = readFileSync(file, 'utf8').trim();
+      if (stored.length >= 32) return { secret: stored, source: 'file' };
+    }
+    const secret = randomBytes(48).toString('base64url');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, secret + '\n', { mode: 0o600 });
+    return { secret, source: 'file' };
+  }
+  return { secret: randomBytes(48).toString('base64url'), source: 'generated' };
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

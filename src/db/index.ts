@@ -1,0 +1,128 @@
+// The Kysely instance over SQLite (embedded default) or PostgreSQL, and the few places where the
+// two differ. Business code never asks which database it runs on; it asks this module.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** Answers true when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  destroy(): Promise<void>;
+}
+
+export interface PgOptions {
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  max?: number;
+  /** Run every statement inside this schema (tests use one schema per test file). */
+  schema?: string;
+}
+
+export function createDb(config: Config): Db {
+  if (config.db.client === 'pg') {
+    return createPostgresDb({
+      connectionString: config.db.connectionString,
+      host: config.db.host,
+      port: config.db.port,
+      database: config.db.database,
+      user: config.db.user,
+      password: config.db.password,
+      max: config.db.poolMax,
+    });
+  }
+  return createSqliteDb(config.db.filename);
+}
+
+export function createSqliteDb(filename: string): Db {
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const native = new SqliteDatabase(filename);
+  native.pragma('journal_mode = WAL');
+  native.pragma('synchronous = NORMAL');
+  native.pragma('foreign_keys = ON');
+  native.pragma('busy_timeout = 5000');
+  // LIKE is case-sensitive on PostgreSQL; make SQLite agree so `_contains` means the same on both.
+  native.pragma('case_sensitive_like = ON');
+  // SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. Use JavaScript's
+  // Unicode-aware lowering so `_icontains: "élodie"` finds "Élodie" on both.
+  native.function('lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withBooleanBinding(native) }) });
+  return {
+    kysely,
+    dialect: 'sqlite',
+    ping: async () => {
+      try {
+        native.prepare('select 1').get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    destroy: () => kysely.destroy(),
+  };
+}
+
+/** better-sqlite3 refuses to bind JavaScript booleans; SQLite stores them as 0 and 1. */
+function withBooleanBinding(native: SqliteDatabase.Database): KyselySqliteDatabase {
+  const toSqlite = (params: readonly unknown[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  return {
+    close: () => native.close(),
+    prepare(sqlText: string) {
+      const stmt = native.prepare(sqlText);
+      return {
+        reader: stmt.reader,
+        all: (params: readonly unknown[]) => stmt.all(toSqlite(params)),
+        run: (params: readonly unknown[]) => stmt.run(toSqlite(params)),
+        iterate: (params: readonly unknown[]) => stmt.iterate(toSqlite(params)),
+      } as ReturnType<KyselySqliteDatabase['prepare']>;
+    },
+  };
+}
+
+export function createPostgresDb(options: PgOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    host: options.host,
+    port: options.port,
+    database: options.database,
+    user: options.user,
+    password: options.password,
+    max: options.max ?? 10,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    types: {
+      // COUNT(*) is a bigint; counts here stay far below 2^53, so read them as numbers.
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    dialect: 'postgres',
+    ping: async () => {
+      try {
+        await sql`select 1`.execute(kysely);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    destroy: () => kysely.destroy(),
+  };
+}
+
+/** Booleans come back as 0/1 from SQLite and as booleans from PostgreSQL. */
+export function toBool(v: unknown): boolean {
+  return v === true || v === 1 || v === '1' || v === 't';
+}

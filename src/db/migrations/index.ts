@@ -1,0 +1,8 @@
+// The migrations, in order. A static list (no directory scan) so that a bundle or a compiled
+// build carries exactly these, and a rename cannot reorder them.
+import type { Migration } from 'kysely';
+import * as coreTables from './0001-core-tables.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001-core-tables': coreTables,
+};

@@ -1,0 +1,132 @@
+// Row types of the tables. Names and meanings follow Directus (reference §1); columns that only
+// Usher has are noted. Timestamps are ISO-8601 UTC strings made in the app, UUIDs are made in the
+// app, JSON is stored as text, and booleans are 0/1 on SQLite and boolean on PostgreSQL.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type DbBool = boolean | number;
+
+export interface UsersTable {
+  id: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  /** Usher: the email lowercased in the app (Unicode-aware), unique; what lookups compare. */
+  email_lower: string | null;
+  /** argon2id hash. */
+  password: string | null;
+  location: string | null;
+  title: string | null;
+  description: string | null;
+  tags: string | null;
+  avatar: string | null;
+  language: string | null;
+  tfa_secret: string | null;
+  status: string;
+  role: string | null;
+  /** SHA-256 of the static token (Directus stores it in plain text). */
+  token: string | null;
+  last_access: string | null;
+  last_page: string | null;
+  provider: string;
+  external_identifier: string | null;
+  auth_data: string | null;
+  email_notifications: DbBool | null;
+  appearance: string | null;
+  theme_light: string | null;
+  theme_dark: string | null;
+  theme_light_overrides: string | null;
+  theme_dark_overrides: string | null;
+}
+
+export interface RolesTable {
+  id: string;
+  name: string;
+  icon: string;
+  description: string | null;
+  /** Comma-separated allow-list, read back as an array. */
+  ip_access: string | null;
+  enforce_tfa: DbBool;
+  admin_access: DbBool;
+  app_access: DbBool;
+}
+
+export interface PermissionsTable {
+  id: Generated<number>;
+  role: string | null;
+  collection: string;
+  action: string;
+  permissions: string | null;
+  validation: string | null;
+  presets: string | null;
+  fields: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the refresh token (Directus stores the token itself). */
+  token: string;
+  user: string | null;
+  expires: string;
+  ip: string | null;
+  user_agent: string | null;
+  origin: string | null;
+  next_token: string | null;
+}
+
+export interface ActivityTable {
+  id: Generated<number>;
+  action: string;
+  user: string | null;
+  timestamp: string;
+  ip: string | null;
+  user_agent: string | null;
+  origin: string | null;
+  collection: string;
+  item: string;
+  comment: string | null;
+}
+
+export interface RevisionsTable {
+  id: Generated<number>;
+  activity: number;
+  collection: string;
+  item: string;
+  data: string | null;
+  delta: string | null;
+  parent: number | null;
+}
+
+export interface SettingsTable {
+  id: number;
+  project_name: string;
+  project_url: string | null;
+  project_color: string;
+  project_logo: string | null;
+  default_language: string;
+  default_appearance: string;
+  default_theme_light: string | null;
+  default_theme_dark: string | null;
+  auth_login_attempts: number | null;
+  auth_password_policy: string | null;
+  public_registration: DbBool;
+  public_registration_verify_email: DbBool;
+  public_registration_role: string | null;
+  public_registration_email_filter: string | null;
+}
+
+export interface Database {
+  directus_users: UsersTable;
+  directus_roles: RolesTable;
+  directus_permissions: PermissionsTable;
+  directus_sessions: SessionsTable;
+  directus_activity: ActivityTable;
+  directus_revisions: RevisionsTable;
+  directus_settings: SettingsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserRowUpdate = Updateable<UsersTable>;
+export type RoleRow = Selectable<RolesTable>;
+export type NewRoleRow = Insertable<RolesTable>;
+export type PermissionRow = Selectable<PermissionsTable>;
+export type SettingsRow = Selectable<SettingsTable>;

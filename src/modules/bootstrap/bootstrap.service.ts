@@ -1,0 +1,43 @@
+// First-run setup: migrations, the Administrator role and an active admin user. Running it again
+// only runs pending migrations.
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/index.js';
+import { migrate } from '../../db/migrate.js';
+import { generatePassword, hashPassword, newId, sha256 } from '../../util/crypto.js';
+import { normaliseEmail } from '../../util/email.js';
+import { insertRole } from '../roles/roles.repository.js';
+import { countUsers, insertUser } from '../users/users.repository.js';
+import { updateSettings } from '../settings/settings.repository.js';
+
+export interface BootstrapResult {
+  migrated: string[];
+  admin: null | { id: string; email: string; role: string; generatedPassword: string | null };
+}
+
+export async function bootstrap(db: Db, config: Config): Promise<BootstrapResult> {
+  const { results } = await migrate(db, 'latest');
+  const migrated = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if ((await countUsers(db.kysely)) > 0) return { migrated, admin: null };
+
+  const generatedPassword = config.admin.password ? null : generatePassword();
+  const passwordHash = await hashPassword(config.admin.password ?? generatedPassword!);
+  const role = newId();
+  const id = newId();
+  await db.kysely.transaction().execute(async (trx) => {
+    await insertRole(trx, { id: role, name: 'Administrator', icon: 'verified', description: 'Initial administrative role with unrestricted access', enforce_tfa: false, admin_access: true, app_access: true });
+    await insertUser(trx, {
+      id,
+      email: config.admin.email,
+      email_lower: normaliseEmail(config.admin.email),
+      password: passwordHash,
+      first_name: 'Admin',
+      last_name: 'User',
+      status: 'active',
+      role,
+      token: config.admin.token ? sha256(config.admin.token) : null,
+      provider: 'default',
+    });
+    await updateSettings(trx, { project_name: config.projectName });
+  });
+  return { migrated, admin: { id, email: config.admin.email, role, generatedPassword } };
+}

@@ -1,0 +1,82 @@
+// `sort` and `search`, compiled into the same SELECT as the filter.
+import { sql } from 'kysely';
+import { errors } from '../errors.js';
+import { fieldAllowed, type CollectionAccess } from '../access/types.js';
+import { getCollection, getField, type CollectionDef } from './collections.js';
+import { and, col, compileFilter, or, type CompileScope, type Sql } from './filter.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * ORDER BY with NULLs first when ascending and last when descending on both databases (indexes on
+ * PostgreSQL are built NULLS FIRST to match). A primary-key tie-breaker keeps pages stable unless
+ * the last sort field is unique already.
+ */
+export function buildOrderBy(scope: CompileScope, collection: CollectionDef, alias: string, sort: string[] | null): Sql {
+  const parts: Sql[] = [];
+  let lastUnique = false;
+  for (const entry of sort ?? []) {
+    const desc = entry.startsWith('-');
+    const path = desc ? entry.slice(1) : entry;
+    const { expr, unique } = sortExpression(scope, collection, alias, path);
+    parts.push(desc ? sql`${expr} desc nulls last` : sql`${expr} asc nulls first`);
+    lastUnique = unique;
+  }
+  if (!lastUnique) parts.push(sql`${col(alias, collection.primaryKey)} asc`);
+  return sql.join(parts);
+}
+
+function sortExpression(scope: CompileScope, collection: CollectionDef, alias: string, path: string): { expr: Sql; unique: boolean } {
+  const [head, sub, ...more] = path.split('.');
+  if (!head || more.length > 0) throw errors.invalidQuery(`Invalid sort field "${path}"`);
+  const field = checkedField(scope, collection, head);
+  if (sub === undefined) {
+    if (field.o2m) throw errors.invalidQuery(`Can't sort on the alias field "${head}"`);
+    return { expr: col(alias, head), unique: !!field.unique };
+  }
+  if (!field.m2o) throw errors.invalidQuery(`"${head}" is not a relational field`);
+  const related = getCollection(field.m2o)!;
+  checkedField(scope, related, sub);
+  const r = scope.nextAlias();
+  const conditions = [sql`${col(r, related.primaryKey)} = ${col(alias, head)}`];
+  if (scope.checkAccess) {
+    const access = scope.access.can(related.name, 'read');
+    if (access?.filter) conditions.push(compileFilter({ ...scope, checkAccess: false }, related, r, access.filter));
+  }
+  return {
+    expr: sql`(select ${col(r, sub)} from ${sql.table(related.table)} as ${sql.id(r)} where ${and(conditions)})`,
+    unique: false,
+  };
+}
+
+function checkedField(scope: CompileScope, collection: CollectionDef, name: string) {
+  const field = getField(collection, name);
+  if (!field) throw errors.invalidQuery(`"${name}" field doesn't exist in "${collection.name}"`);
+  if (field.concealed) throw errors.invalidQuery(`Can't sort on the concealed field "${name}"`);
+  if (scope.checkAccess) {
+    const access = scope.access.can(collection.name, 'read');
+    if (!access || !fieldAllowed(access, name)) throw errors.forbidden();
+  }
+  return field;
+}
+
+/**
+ * `search`: a case-insensitive substring match over the text fields the caller may read, never the
+ * concealed ones (Directus searched them all, issue #23894), plus equality on ids and numbers.
+ */
+export function buildSearch(collection: CollectionDef, access: CollectionAccess, alias: string, term: string): Sql {
+  const needle = `%${term.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const parts: Sql[] = [];
+  for (const [name, field] of Object.entries(collection.fields)) {
+    if (field.concealed || field.o2m || !fieldAllowed(access, name)) continue;
+    if (field.type === 'string' || field.type === 'text') {
+      const target = field.lowerColumn ? col(alias, field.lowerColumn) : sql`lower(${col(alias, name)})`;
+      parts.push(sql`${target} like ${needle} escape '\\'`);
+    } else if (field.type === 'uuid' && UUID.test(term)) {
+      parts.push(sql`${col(alias, name)} = ${term.toLowerCase()}`);
+    } else if (field.type === 'integer' && /^-?\d{1,15}$/.test(term)) {
+      parts.push(sql`${col(alias, name)} = ${Number(term)}`);
+    }
+  }
+  return or(parts);
+}

@@ -1,0 +1,206 @@
+// Runs a Query against one collection: plans the fields, compiles filter, search and sort into a
+// single SELECT, then loads relations with one query per relation (never one per row).
+import { sql } from 'kysely';
+import { errors } from '../errors.js';
+import { fieldAllowed, type AccessPolicy, type CollectionAccess } from '../access/types.js';
+import type { Db } from '../db/index.js';
+import { getCollection, getField, type CollectionDef } from './collections.js';
+import { and, col, compileFilter, type CompileScope, type Sql } from './filter.js';
+import { buildOrderBy, buildSearch } from './order-search.js';
+import { planFields, type FieldPlan } from './fields.js';
+import { readValue } from './values.js';
+import { substituteVariables, type Variables } from './variables.js';
+import type { Filter, Query } from './types.js';
+
+export type Item = Record<string, unknown>;
+
+export interface QueryContext {
+  db: Db;
+  access: AccessPolicy;
+  variables: Variables;
+  limits: { default: number; max: number };
+}
+
+export interface ReadOptions {
+  /** A condition Usher adds itself (the item's id, say); not checked against what the caller may read. */
+  where?: Filter;
+  /** Reads of related rows are not capped by QUERY_LIMIT_MAX. */
+  unlimited?: boolean;
+}
+
+export interface ReadResult {
+  data: Item[];
+  meta?: { total_count?: number; filter_count?: number };
+}
+
+const CHUNK = 500;
+
+export async function readItems(ctx: QueryContext, collectionName: string, query: Query, opts: ReadOptions = {}): Promise<ReadResult> {
+  const collection = requireCollection(collectionName);
+  const access = requireAccess(ctx, collection);
+  const plan = planFields(ctx.access, collection, access, query.fields ?? ['*']);
+  const scope = newScope(ctx.access);
+  const alias = scope.nextAlias();
+
+  const ruleWhere = access.filter ? compileFilter({ ...scope, checkAccess: false }, collection, alias, resolveRule(ctx, access.filter)) : null;
+  const requestWhere = query.filter ? compileFilter(scope, collection, alias, requestVariables(ctx, query.filter)) : null;
+  const searchWhere = query.search ? buildSearch(collection, access, alias, query.search) : null;
+  const systemWhere = opts.where ? compileFilter({ ...scope, checkAccess: false }, collection, alias, opts.where) : null;
+  const where = and([ruleWhere, requestWhere, searchWhere, systemWhere].filter((p): p is Sql => p !== null));
+
+  const orderBy = buildOrderBy(scope, collection, alias, query.sort);
+  const { limit, offset } = resolvePaging(ctx, query, opts);
+  const select = sql.join([...plan.selectColumns].map((c) => col(alias, c)));
+  const rows = await runSelect(ctx, sql`select ${select} from ${sql.table(collection.table)} as ${sql.id(alias)} where ${where} order by ${orderBy}`, limit, offset);
+  const data = await shapeRows(ctx, collection, plan, rows);
+
+  const result: ReadResult = { data };
+  if (query.meta.length > 0 && !opts.where) {
+    result.meta = {};
+    const from = sql`from ${sql.table(collection.table)} as ${sql.id(alias)}`;
+    if (query.meta.includes('total_count')) {
+      result.meta.total_count = await count(ctx, sql`select count(*) as count ${from} where ${and(ruleWhere ? [ruleWhere] : [])}`);
+    }
+    if (query.meta.includes('filter_count')) {
+      result.meta.filter_count = await count(ctx, sql`select count(*) as count ${from} where ${where}`);
+    }
+  }
+  return result;
+}
+
+/** One item by primary key. Missing and unreadable answer the same 403, so ids cannot be probed. */
+export async function readOne(ctx: QueryContext, collectionName: string, key: string | number, query: Query): Promise<Item> {
+  const collection = requireCollection(collectionName);
+  const { data } = await readItems(ctx, collectionName, { ...query, limit: 1, offset: 0, page: null, meta: [] }, {
+    where: { [collection.primaryKey]: { _eq: key } },
+  });
+  if (data.length === 0) throw errors.forbidden();
+  return data[0]!;
+}
+
+function requireCollection(name: string): CollectionDef {
+  const collection = getCollection(name);
+  if (!collection) throw new Error(`Unknown collection ${name}`);
+  return collection;
+}
+
+function requireAccess(ctx: QueryContext, collection: CollectionDef): CollectionAccess {
+  const access = ctx.access.can(collection.name, 'read');
+  if (!access) throw errors.forbidden();
+  return access;
+}
+
+export function newScope(access: AccessPolicy): CompileScope {
+  let n = 0;
+  return { access, checkAccess: !access.admin, nextAlias: () => `t${n++}` };
+}
+
+/** Permission rules see every variable, dotted ones included. */
+function resolveRule(ctx: QueryContext, filter: Filter): Filter {
+  return substituteVariables(filter, ctx.variables) as Filter;
+}
+
+/** Request filters get only the bare variables; dotted forms read as null (as in Directus 10). */
+function requestVariables(ctx: QueryContext, filter: Filter): Filter {
+  const { user, role, now } = ctx.variables;
+  return substituteVariables(filter, { user, role, now }) as Filter;
+}
+
+function resolvePaging(ctx: QueryContext, query: Query, opts: ReadOptions): { limit: number | null; offset: number } {
+  let limit: number | null = query.limit ?? ctx.limits.default;
+  if (limit === -1) limit = opts.unlimited || ctx.limits.max === Number.MAX_SAFE_INTEGER ? null : ctx.limits.max;
+  else if (!opts.unlimited && limit > ctx.limits.max) limit = ctx.limits.max;
+  const offset = query.page !== null && limit !== null ? limit * (query.page - 1) : query.offset;
+  return { limit, offset };
+}
+
+async function runSelect(ctx: QueryContext, base: Sql, limit: number | null, offset: number): Promise<Item[]> {
+  let statement = base;
+  if (limit !== null) statement = sql`${statement} limit ${limit}`;
+  else if (offset > 0 && ctx.db.dialect === 'sqlite') statement = sql`${statement} limit -1`;
+  if (offset > 0) statement = sql`${statement} offset ${offset}`;
+  const { rows } = await statement.execute(ctx.db.kysely);
+  return rows as Item[];
+}
+
+async function count(ctx: QueryContext, statement: Sql): Promise<number> {
+  const { rows } = await statement.execute(ctx.db.kysely);
+  return Number((rows[0] as { count: unknown }).count);
+}
+
+async function shapeRows(ctx: QueryContext, collection: CollectionDef, plan: FieldPlan, rows: Item[]): Promise<Item[]> {
+  const related = new Map<string, Map<unknown, unknown>>();
+  await Promise.all([
+    ...[...plan.m2o].map(async ([field, nested]) => related.set(field, await loadManyToOne(ctx, collection, field, nested, rows))),
+    ...[...plan.o2m].map(async ([field, nested]) => related.set(field, await loadOneToMany(ctx, collection, field, nested, rows))),
+  ]);
+  return rows.map((row) => {
+    const item: Item = {};
+    for (const name of plan.output) {
+      const field = collection.fields[name]!;
+      const raw = field.o2m ? row[collection.primaryKey] : row[name];
+      const rel = related.get(name);
+      if (rel) item[name] = field.o2m ? (rel.get(raw) ?? []) : raw === null || raw === undefined ? null : (rel.get(raw) ?? null);
+      else item[name] = readValue(field, raw);
+    }
+    return item;
+  });
+}
+
+async function loadManyToOne(ctx: QueryContext, collection: CollectionDef, field: string, nested: string[], rows: Item[]): Promise<Map<unknown, unknown>> {
+  const related = requireCollection(collection.fields[field]!.m2o!);
+  const keys = [...new Set(rows.map((r) => r[field]).filter((v) => v !== null && v !== undefined))];
+  const byKey = new Map<unknown, unknown>();
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const chunk = keys.slice(i, i + CHUNK);
+    const { items, pks } = await readWithKeys(ctx, related, nested, { [related.primaryKey]: { _in: chunk } }, related.primaryKey);
+    items.forEach((item, n) => byKey.set(pks[n], item));
+  }
+  return byKey;
+}
+
+async function loadOneToMany(ctx: QueryContext, collection: CollectionDef, field: string, nested: string[], rows: Item[]): Promise<Map<unknown, unknown>> {
+  const { collection: childName, field: fk } = collection.fields[field]!.o2m!;
+  const child = requireCollection(childName);
+  const parents = rows.map((r) => r[collection.primaryKey]);
+  const idsOnly = nested.length === 0;
+  const groups = new Map<unknown, unknown[]>();
+  for (let i = 0; i < parents.length; i += CHUNK) {
+    const chunk = parents.slice(i, i + CHUNK);
+    const { items, pks, fks } = await readWithKeys(ctx, child, idsOnly ? [child.primaryKey] : nested, { [fk]: { _in: chunk } }, fk);
+    items.forEach((item, n) => {
+      const list = groups.get(fks[n]) ?? [];
+      list.push(idsOnly ? pks[n] : item);
+      groups.set(fks[n], list);
+    });
+  }
+  return groups;
+}
+
+/** Reads related rows, keeping their primary key and one foreign key beside the shaped items. */
+async function readWithKeys(
+  ctx: QueryContext,
+  collection: CollectionDef,
+  fields: string[],
+  where: Filter,
+  keyColumn: string,
+): Promise<{ items: Item[]; pks: unknown[]; fks: unknown[] }> {
+  const access = requireAccess(ctx, collection);
+  const plan = planFields(ctx.access, collection, access, fields);
+  plan.selectColumns.add(keyColumn);
+  const scope = newScope(ctx.access);
+  const alias = scope.nextAlias();
+  const rule = access.filter ? [compileFilter({ ...scope, checkAccess: false }, collection, alias, resolveRule(ctx, access.filter))] : [];
+  const whereSql = and([...rule, compileFilter({ ...scope, checkAccess: false }, collection, alias, where)]);
+  const select = sql.join([...plan.selectColumns].map((c) => col(alias, c)));
+  const rows = await runSelect(
+    ctx,
+    sql`select ${select} from ${sql.table(collection.table)} as ${sql.id(alias)} where ${whereSql} order by ${col(alias, collection.primaryKey)}`,
+    null,
+    0,
+  );
+  const items = await shapeRows(ctx, collection, plan, rows);
+  return { items, pks: rows.map((r) => r[collection.primaryKey]), fks: rows.map((r) => r[keyColumn]) };
+}
+
+export { getField };
