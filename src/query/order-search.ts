@@ -32,7 +32,8 @@ function sortExpression(scope: CompileScope, collection: CollectionDef, alias: s
   const field = checkedField(scope, collection, head);
   if (sub === undefined) {
     if (field.o2m) throw errors.invalidQuery(`Can't sort on the alias field "${head}"`);
-    return { expr: col(alias, head), unique: !!field.unique };
+    // Emails sort without regard to case, through their lowercased (and indexed) column.
+    return { expr: col(alias, field.lowerColumn ?? head), unique: !!field.unique };
   }
   if (!field.m2o) throw errors.invalidQuery(`"${head}" is not a relational field`);
   const related = getCollection(field.m2o)!;

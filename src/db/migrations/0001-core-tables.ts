@@ -24,7 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('first_name', 'varchar(50)')
     .addColumn('last_name', 'varchar(50)')
     .addColumn('email', 'varchar(128)')
-    .addColumn('email_lower', 'varchar(128)')
+    // Byte-order collation on PostgreSQL: the same order as SQLite whatever the database locale,
+    // and prefix LIKE can use the index.
+    .addColumn('email_lower', isPostgres(db) ? sql`varchar(128) collate "C"` : 'varchar(128)')
     .addColumn('password', 'varchar(255)')
     .addColumn('location', 'varchar(255)')
     .addColumn('title', 'varchar(50)')
@@ -50,7 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // Email is unique whatever its case; the app stores the Unicode-lowercased form beside it.
-  await db.schema.createIndex('directus_users_email_lower_unique').on('directus_users').column('email_lower').unique().execute();
+  await sql`create unique index directus_users_email_lower_unique on directus_users (email_lower${nullsFirst(db)})`.execute(db);
   await db.schema.createIndex('directus_users_token_unique').on('directus_users').column('token').unique().execute();
   await db.schema
     .createIndex('directus_users_external_identifier_unique')
@@ -58,9 +60,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .column('external_identifier')
     .unique()
     .execute();
-  // What lists filter and sort on. PostgreSQL indexes put NULLs first, as SQLite does, so that
+  // What lists filter and sort on (email sorts through email_lower). PostgreSQL indexes put NULLs first, as SQLite does, so that
   // one ORDER BY ... NULLS FIRST/LAST reads an index on both.
-  for (const column of ['email', 'status', 'role', 'last_access']) {
+  for (const column of ['status', 'role', 'last_access']) {
     await sql`create index ${sql.id(`directus_users_${column}_index`)} on directus_users (${sql.id(column)}${nullsFirst(db)})`.execute(db);
   }
 
