@@ -1,12 +1,30 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when it has been built (npm start builds it), else the TypeScript sources
-// through tsx, so `usher` works straight after `npm ci` too.
-import { existsSync } from 'node:fs';
+// Runs the compiled CLI when it has been built (npm start builds it) and is current, else the
+// TypeScript sources through tsx, so `usher` works straight after `npm ci` too, and a checkout
+// whose sources changed since the last build (after `git pull`) does not run yesterday's code.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
+const src = fileURLToPath(new URL('../src', import.meta.url));
+
+/** True when a source file the build compiles (tests are not compiled) is newer than `time`. */
+function changedSince(dir, time) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (changedSince(path, time)) return true;
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && statSync(path).mtimeMs > time) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const useBuild = existsSync(dist) && (!existsSync(src) || !changedSince(src, statSync(dist).mtimeMs));
 let runCli;
-if (existsSync(dist)) {
+if (useBuild) {
   ({ runCli } = await import(dist));
 } else {
   const { tsImport } = await import('tsx/esm/api');

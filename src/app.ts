@@ -1,7 +1,7 @@
 // buildApp(config, deps) -> a Fastify instance. No I/O at import time; main.ts and the tests
 // decide which database and logger to hand in.
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -12,10 +12,21 @@ import { authenticatePlugin } from './access/authenticate.js';
 import { serverRoutes } from './modules/server/server.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { tfaRoutes } from './modules/auth/tfa.routes.js';
+import { invitesRoutes } from './modules/invites/invites.routes.js';
+import { inviteAcceptRoutes } from './modules/invites/invite-accept.routes.js';
+import { secretKey } from './modules/auth/access-token.js';
+import { rateLimitsFrom, registerRateLimiter } from './modules/auth/rate-limits.js';
+import type { AuthDeps } from './modules/auth/auth-deps.js';
+import { createMailer, type Mailer } from './modules/mail/mailer.js';
+import { createMailQueue } from './modules/mail/mail-queue.js';
 
 export interface AppDeps {
   db: Db;
   logger: Logger;
+  /** Defaults to the transport EMAIL_TRANSPORT names. */
+  mailer?: Mailer;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -31,6 +42,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: config.trustProxy,
     bodyLimit: 10 * 1024 * 1024,
     return503OnClosing: true,
+    // A malformed URL (`/server/%zz`) answers in the Directus envelope like every other error.
+    frameworkErrors: (error, _request, reply) => {
+      const usherError = error.code === 'FST_ERR_BAD_URL' ? errors.routeNotFound('(malformed URL)') : toUsherError(error);
+      void (reply as FastifyReply).code(usherError.status).type('application/json; charset=utf-8').send(toEnvelope(usherError));
+    },
   });
   app.addHttpMethod('SEARCH', { hasBody: true });
 
@@ -57,12 +73,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return reply.code(404).send(toEnvelope(error));
   });
 
+  const mailer = deps.mailer ?? createMailer(config, deps.logger);
+  if (!deps.mailer) app.addHook('onClose', async () => mailer.close());
+  const key = secretKey(config.secret);
+  const mailQueue = createMailQueue(4, (err) => deps.logger.error({ err }, 'mail job failed'));
+  // Queued mail goes out before the process exits (or the database closes under it).
+  app.addHook('preClose', async () => mailQueue.drain());
+  const authDeps: AuthDeps = { db: deps.db, config, logger: deps.logger, mailer, mailQueue, key };
+
   await app.register(cookie);
+  await registerRateLimiter(app, config);
+  // Public routes: health, and /auth (which must work whatever stale credential a client sends).
   await app.register(serverRoutes, { db: deps.db });
-  // Everything below authenticates the caller first; /server/* above stays public.
+  const rateLimits = rateLimitsFrom(config);
+  await app.register(authRoutes, { deps: authDeps, rateLimits });
+  await app.register(inviteAcceptRoutes, { deps: authDeps, rateLimit: rateLimits.inviteAccept });
+  // Everything below authenticates the caller first.
   await app.register(async (api) => {
-    await api.register(authenticatePlugin, { db: deps.db });
+    await api.register(authenticatePlugin, { db: deps.db, config, key });
     await api.register(usersRoutes, { db: deps.db, config });
+    await api.register(tfaRoutes, { deps: authDeps });
+    await api.register(invitesRoutes, { deps: authDeps });
     await api.register(rolesRoutes, { db: deps.db, config });
   });
   return app as unknown as FastifyInstance;
@@ -89,5 +120,10 @@ function toUsherError(error: unknown): UsherError {
       return new UsherError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type.');
   }
   if (e?.statusCode === 429) return errors.requestsExceeded(60);
+  // Anything else Fastify refuses as the client's fault (an aborted or malformed request) is a bad
+  // payload, not a server error.
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return errors.invalidPayload(e.message.replace(/\.$/, ''));
+  }
   return errors.internal();
 }

@@ -1,6 +1,6 @@
 // Every environment variable Usher reads, parsed and validated once, then frozen.
 // Nothing else in the code base touches process.env: modules receive a Config.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -71,6 +71,16 @@ export interface Config {
     sendmailPath: string;
   };
   trustProxy: boolean;
+  /** Per-IP limits on the routes that guess at secrets (RATE_LIMITER_<NAME>_ENABLED/_POINTS/_DURATION). */
+  rateLimits: Record<'login' | 'password' | 'inviteAccept' | 'registration', RateLimitConfig>;
+  /** How long SIGTERM/SIGINT wait for in-flight requests before giving up and exiting with 1. */
+  shutdownTimeoutMs: number;
+}
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  points: number;
+  durationMs: number;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +168,15 @@ class Reader {
     return v.replace(/\/+$/, '');
   }
 
+  rateLimit(name: string, points: number, duration: string): RateLimitConfig {
+    const prefix = `RATE_LIMITER_${name}`;
+    return {
+      enabled: this.boolean(`${prefix}_ENABLED`, true),
+      points: this.integer(`${prefix}_POINTS`, points, 1),
+      durationMs: this.duration(`${prefix}_DURATION`, duration),
+    };
+  }
+
   cookie(prefix: string, defaultName: string): CookieConfig {
     return {
       name: this.string(`${prefix}_NAME`, defaultName),
@@ -181,9 +200,12 @@ export function loadConfig(env: Env, opts: { cwd?: string; persistSecret?: boole
   const port = r.integer('PORT', 8055, 0, 65535);
   const host = r.string('HOST', '0.0.0.0');
   const client = r.oneOf('DB_CLIENT', ['sqlite3', 'pg'] as const, 'sqlite3');
-  const filename = resolve(cwd, r.string('DB_FILENAME', './data/usher.db'));
+  const filenameSetting = r.string('DB_FILENAME', './data/usher.db');
+  // ':memory:' is SQLite's name for a private in-memory database, not a file to resolve.
+  const filename = filenameSetting === ':memory:' ? filenameSetting : resolve(cwd, filenameSetting);
   const limitDefault = r.integer('QUERY_LIMIT_DEFAULT', 100, 1);
-  const limitMax = r.integer('QUERY_LIMIT_MAX', Number.MAX_SAFE_INTEGER, 1);
+  // Directus writes "no maximum" as -1 (its default); accept it so a Directus .env works as is.
+  const limitMax = r.raw('QUERY_LIMIT_MAX') === '-1' ? Number.MAX_SAFE_INTEGER : r.integer('QUERY_LIMIT_MAX', Number.MAX_SAFE_INTEGER, 1);
   if (limitDefault > limitMax) {
     throw new ConfigError('QUERY_LIMIT_DEFAULT', `must not exceed QUERY_LIMIT_MAX (${limitMax})`);
   }
@@ -207,7 +229,8 @@ export function loadConfig(env: Env, opts: { cwd?: string; persistSecret?: boole
   if (client === 'pg' && !db.connectionString && !db.host) {
     throw new ConfigError('DB_CLIENT', 'pg needs DB_CONNECTION_STRING or DB_HOST (with DB_DATABASE, DB_USER ...)');
   }
-  const { secret, source } = resolveSecret(r.raw('SECRET'), client === 'sqlite3' ? filename : undefined, opts.persistSecret ?? false);
+  const dataFolder = client === 'sqlite3' && filename !== ':memory:' ? dirname(filename) : undefined;
+  const { secret, source } = resolveSecret(r.raw('SECRET'), dataFolder, opts.persistSecret ?? false);
 
   const config: Config = {
     host,
@@ -252,6 +275,14 @@ export function loadConfig(env: Env, opts: { cwd?: string; persistSecret?: boole
       sendmailPath: r.string('EMAIL_SENDMAIL_PATH', '/usr/sbin/sendmail'),
     },
     trustProxy: r.boolean('IP_TRUST_PROXY', false),
+    rateLimits: {
+      login: r.rateLimit('LOGIN', 30, '1m'),
+      password: r.rateLimit('PASSWORD', 10, '1m'),
+      inviteAccept: r.rateLimit('INVITE_ACCEPT', 10, '1m'),
+      registration: r.rateLimit('REGISTRATION', 5, '1m'),
+    },
+    // Directus's name; its default (1 s) would cut off a slow request, so wait longer by default.
+    shutdownTimeoutMs: r.duration('SERVER_SHUTDOWN_TIMEOUT', '10s'),
   };
   if (config.email.transport === 'smtp' && !config.email.smtp.host) {
     throw new ConfigError('EMAIL_SMTP_HOST', 'is required when EMAIL_TRANSPORT=smtp');
@@ -261,25 +292,42 @@ export function loadConfig(env: Env, opts: { cwd?: string; persistSecret?: boole
 
 function resolveSecret(
   fromEnv: string | undefined,
-  sqliteFile: string | undefined,
+  dataFolder: string | undefined,
   persist: boolean,
 ): { secret: string; source: Config['secretSource'] } {
   if (fromEnv !== undefined) {
     if (fromEnv.length < 32) throw new ConfigError('SECRET', 'must be at least 32 characters');
     return { secret: fromEnv, source: 'env' };
   }
-  if (sqliteFile && persist) {
-    const file = resolve(dirname(sqliteFile), 'secret');
-    if (existsSync(file)) {
-      const stored = readFileSync(file, 'utf8').trim();
-      if (stored.length >= 32) return { secret: stored, source: 'file' };
-    }
-    const secret = randomBytes(48).toString('base64url');
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, secret + '\n', { mode: 0o600 });
-    return { secret, source: 'file' };
-  }
+  if (dataFolder && persist) return { secret: readOrCreateSecretFile(resolve(dataFolder, 'secret')), source: 'file' };
   return { secret: randomBytes(48).toString('base64url'), source: 'generated' };
+}
+
+/**
+ * The secret kept beside the SQLite file. It is written to a temporary file and linked into place,
+ * so two processes starting together (`usher bootstrap` and `usher start`) agree on one secret and
+ * neither reads a half-written file. A stored secret that is too short is refused rather than
+ * replaced: replacing it would silently sign everybody out.
+ */
+function readOrCreateSecretFile(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(tmp, randomBytes(48).toString('base64url') + '\n', { mode: 0o600 });
+    try {
+      linkSync(tmp, file);
+    } catch (err) {
+      // Another process created it first: use theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+  const stored = readFileSync(file, 'utf8').trim();
+  if (stored.length < 32) {
+    throw new ConfigError('SECRET', `the secret stored in ${file} is shorter than 32 characters; delete the file or set SECRET`);
+  }
+  return stored;
 }
 
 function deepFreeze<T>(o: T): T {

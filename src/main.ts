@@ -1,6 +1,7 @@
-// Process entry: read config, prepare the database, build the app, listen, and close cleanly on
-// SIGTERM/SIGINT (in-flight requests finish first).
-import { ConfigError, loadConfig, readEnvironment, type Config } from './config.js';
+// What `usher start` runs once the CLI has read the config: prepare the database, build the app,
+// listen, and close cleanly on SIGTERM/SIGINT (in-flight requests finish first).
+import type { Server } from 'node:net';
+import type { Config } from './config.js';
 import { createDb } from './db/index.js';
 import { createLogger } from './logger.js';
 import { buildApp } from './app.js';
@@ -14,15 +15,25 @@ export async function start(config: Config): Promise<void> {
   if (config.secretSource === 'generated') logger.warn('SECRET is not set: tokens will not survive a restart');
   const app = await buildApp(config, { db, logger });
   await app.listen({ host: config.host, port: config.port });
-  if (result.admin) printAdmin(config, result.admin.email, result.admin.generatedPassword);
+  if (result.admin) printAdmin(listeningUrl(app.server.address(), config), result.admin.email, result.admin.generatedPassword);
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
+    // A client that never finishes its request must not keep the process alive forever.
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight requests did not finish in time');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    // Closing the server ends the keep-alive connections that are idle at that moment; one whose
+    // request was still running turns idle afterwards and would hold the process open for the
+    // keep-alive timeout (72 s in Fastify). Keep ending those until the server has closed.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
     try {
       await app.close();
+      clearInterval(sweep);
       await db.destroy();
       process.exit(0);
     } catch (err) {
@@ -34,8 +45,14 @@ export async function start(config: Config): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-function printAdmin(config: Config, email: string, generatedPassword: string | null): void {
-  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+/** The URL to print: the port actually bound (PORT=0 picks one), and localhost for a wildcard host. */
+function listeningUrl(address: ReturnType<Server['address']>, config: Config): string {
+  const port = address && typeof address === 'object' ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function printAdmin(url: string, email: string, generatedPassword: string | null): void {
   const lines = [
     '',
     'Usher is ready. An admin account was created:',
@@ -45,16 +62,4 @@ function printAdmin(config: Config, email: string, generatedPassword: string | n
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-export function loadConfigOrExit(): Config {
-  try {
-    return loadConfig(readEnvironment(), { persistSecret: true });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`usher: invalid configuration: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
 }

@@ -14,7 +14,7 @@ export interface Scenario {
   headers?: Record<string, string>;
   status: number;
   /** A partial expected body (toMatchObject). */
-  expect?: unknown | ((t: TestApp) => unknown);
+  expect?: object | ((t: TestApp) => object);
   /** The error code expected in the Directus envelope. */
   code?: string;
   /** Strings that must not appear anywhere in the response body. */

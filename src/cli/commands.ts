@@ -6,10 +6,21 @@ import { findRoleById, insertRole } from '../modules/roles/roles.repository.js';
 import { findUserByEmail, insertUser, setPassword } from '../modules/users/users.repository.js';
 import { readSettings } from '../modules/settings/settings.repository.js';
 import { checkPasswordPolicy } from '../modules/settings/password-policy.js';
+import { pendingMigrations } from '../db/migrate.js';
+import { migrations } from '../db/migrations/index.js';
 import { CliError } from './cli-error.js';
+
+/** Refuses to work on a database that `usher bootstrap` (or `usher migrate latest`) has not brought up to date. */
+export async function assertInstalled(db: Db): Promise<void> {
+  const pending = await pendingMigrations(db);
+  if (pending.length === 0) return;
+  if (pending.length === Object.keys(migrations).length) throw new CliError('the database is not installed; run "usher bootstrap" first');
+  throw new CliError(`the database has ${pending.length} pending migration(s); run "usher migrate latest" first`);
+}
 
 export async function createUserCommand(db: Db, opts: { email: string; password: string; role?: string; force?: boolean }): Promise<string> {
   if (!isEmail(opts.email)) throw new CliError(`"${opts.email}" is not a valid email address`, 2);
+  assertPasswordGiven(opts.password);
   if (!opts.force) await enforcePolicy(db, opts.password);
   if (opts.role && !(await findRoleById(db.kysely, opts.role))) throw new CliError(`no role with id ${opts.role}`);
   if (await findUserByEmail(db.kysely, normaliseEmail(opts.email))) throw new CliError(`a user with the email ${opts.email} already exists`);
@@ -29,6 +40,7 @@ export async function createUserCommand(db: Db, opts: { email: string; password:
 export async function setPasswordCommand(db: Db, opts: { email: string; password: string; force?: boolean }): Promise<void> {
   const user = await findUserByEmail(db.kysely, normaliseEmail(opts.email));
   if (!user) throw new CliError(`no user with the email ${opts.email}`);
+  assertPasswordGiven(opts.password);
   if (!opts.force) await enforcePolicy(db, opts.password);
   await setPassword(db.kysely, user.id, await hashPassword(opts.password));
 }
@@ -46,6 +58,11 @@ export async function createRoleCommand(db: Db, opts: { role: string; admin?: bo
     app_access: true,
   });
   return id;
+}
+
+/** An empty --password is usually an unset shell variable; --force does not make it a password. */
+function assertPasswordGiven(password: string): void {
+  if (password.length === 0) throw new CliError('the password must not be empty', 2);
 }
 
 async function enforcePolicy(db: Db, password: string): Promise<void> {

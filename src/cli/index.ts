@@ -4,20 +4,20 @@ import { ConfigError, loadConfig, readEnvironment, type Config } from '../config
 import { createDb, type Db } from '../db/index.js';
 import { migrate, type MigrateDirection } from '../db/migrate.js';
 import { bootstrap } from '../modules/bootstrap/bootstrap.service.js';
-import { createRoleCommand, createUserCommand, setPasswordCommand } from './commands.js';
+import { assertInstalled, createRoleCommand, createUserCommand, setPasswordCommand } from './commands.js';
 import { CliError } from './cli-error.js';
 
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
-  env: Record<string, string | undefined>;
+  /** The environment to read; config.ts reads the process's own when this is not given. */
+  env?: Record<string, string | undefined>;
   cwd: string;
 }
 
 const defaultIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
-  env: process.env,
   cwd: process.cwd(),
 };
 
@@ -40,6 +40,12 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       await db.destroy();
     }
   };
+  // users and roles write into the tables: say what to run instead of failing on a missing table.
+  const withInstalledDb = <T>(fn: (db: Db) => Promise<T>): Promise<T> =>
+    withDb(async (db) => {
+      await assertInstalled(db);
+      return fn(db);
+    });
 
   program
     .command('start')
@@ -87,7 +93,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     .option('--role <id>', 'role id')
     .option('--force', 'skip the password policy')
     .action((opts: { email: string; password: string; role?: string; force?: boolean }) =>
-      withDb(async (db) => io.out(`${await createUserCommand(db, opts)}\n`)),
+      withInstalledDb(async (db) => io.out(`${await createUserCommand(db, opts)}\n`)),
     );
   users
     .command('passwd')
@@ -96,7 +102,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     .requiredOption('--password <password>', 'new password (the password policy applies unless --force)')
     .option('--force', 'skip the password policy')
     .action((opts: { email: string; password: string; force?: boolean }) =>
-      withDb(async (db) => {
+      withInstalledDb(async (db) => {
         await setPasswordCommand(db, opts);
         io.out(`Password updated for ${opts.email}\n`);
       }),
@@ -108,7 +114,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     .description('create a role and print its id')
     .requiredOption('--role <name>', 'role name')
     .option('--admin', 'give the role admin access')
-    .action((opts: { role: string; admin?: boolean }) => withDb(async (db) => io.out(`${await createRoleCommand(db, opts)}\n`)));
+    .action((opts: { role: string; admin?: boolean }) => withInstalledDb(async (db) => io.out(`${await createRoleCommand(db, opts)}\n`)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

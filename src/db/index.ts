@@ -69,7 +69,11 @@ export function createSqliteDb(filename: string): Db {
         return false;
       }
     },
-    destroy: () => kysely.destroy(),
+    destroy: async () => {
+      await kysely.destroy();
+      // Kysely opens its handle lazily; the native one may still be open if no query ran through it.
+      if (native.open) native.close();
+    },
   };
 }
 
