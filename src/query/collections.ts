@@ -13,7 +13,10 @@ export interface FieldDef {
   m2o?: string;
   /** One-to-many alias (no column): rows of `collection` whose `field` points at this row. */
   o2m?: { collection: string; field: string };
-  /** Unique values: sorting on it needs no tie-breaker. */
+  /**
+   * Unique and never null: sorting on it needs no tie-breaker. Not `email`: any number of users
+   * may have none, and their order would be left to the database.
+   */
   unique?: boolean;
 }
 
@@ -35,7 +38,7 @@ export const collections: Record<string, CollectionDef> = {
       id: { type: 'uuid', unique: true },
       first_name: { type: 'string' },
       last_name: { type: 'string' },
-      email: { type: 'string', lowerColumn: 'email_lower', unique: true },
+      email: { type: 'string', lowerColumn: 'email_lower' },
       password: concealed,
       location: { type: 'string' },
       title: { type: 'string' },

@@ -59,16 +59,24 @@ export function planFields(policy: AccessPolicy, collection: CollectionDef, acce
     const field = collection.fields[name]!;
     const nested = wanted.get(name)!;
     plan.output.push(name);
+    if (nested !== null) checkNested(policy, field.m2o ?? field.o2m!.collection, nested);
     if (field.o2m) {
       plan.o2m.set(name, nested ?? []);
       continue;
     }
     plan.selectColumns.add(name);
-    if (nested !== null && field.m2o) {
-      const related = getCollection(field.m2o)!;
-      plan.m2o.set(name, nested);
-      void related;
-    }
+    if (nested !== null && field.m2o) plan.m2o.set(name, nested);
   }
   return plan;
+}
+
+/**
+ * Plans the related side now, so that a bad nested path is refused whether or not any row would
+ * lead there (related rows are read only when there are some).
+ */
+function checkNested(policy: AccessPolicy, relatedName: string, nested: string[]): void {
+  const related = getCollection(relatedName)!;
+  const access = policy.can(related.name, 'read');
+  if (!access) throw errors.forbidden();
+  planFields(policy, related, access, nested);
 }

@@ -16,6 +16,8 @@ export interface CompileScope {
    * apply the related collection's row rules. Permission rules themselves compile without checks.
    */
   checkAccess: boolean;
+  /** Puts the caller's values into a permission rule ($CURRENT_USER, $CURRENT_ROLE, $NOW ...). */
+  resolveRule: (rule: Filter) => Filter;
   nextAlias: () => string;
 }
 
@@ -81,10 +83,11 @@ function compileField(scope: CompileScope, collection: CollectionDef, alias: str
   }
   if (!isPlainObject(value)) throw errors.invalidQuery(`Filter on "${name}" must be an object of operators`);
   const keys = Object.keys(value);
-  const isOperatorObject = keys.length > 0 && keys.every((k) => k.startsWith('_') && k !== '_and' && k !== '_or' && k !== '_some' && k !== '_none');
+  // No condition is no condition, relational or not: `{role: {}}` must not drop users without a role.
+  if (keys.length === 0) return TRUE;
+  const isOperatorObject = keys.every((k) => k.startsWith('_') && k !== '_and' && k !== '_or' && k !== '_some' && k !== '_none');
   if (field.m2o && !isOperatorObject) return compileManyToOne(scope, alias, name, field, value);
   if (field.o2m) return compileOneToMany(scope, collection, alias, field, value);
-  if (keys.length === 0) return TRUE;
   return and(keys.map((op) => compileOperator(alias, name, field, op, value[op])));
 }
 
@@ -92,7 +95,10 @@ function compileField(scope: CompileScope, collection: CollectionDef, alias: str
 function compileManyToOne(scope: CompileScope, alias: string, name: string, field: FieldDef, filter: Filter): Sql {
   const related = getCollection(field.m2o!)!;
   const sub = scope.nextAlias();
-  const conditions = [compileFilter(scope, related, sub, filter), ...relatedRule(scope, related, sub)];
+  const inner = compileFilter(scope, related, sub, filter);
+  const rule = relatedRule(scope, related, sub);
+  if (inner === TRUE && rule.length === 0) return TRUE;
+  const conditions = [inner, ...rule];
   return sql`${col(alias, name)} in (select ${col(sub, related.primaryKey)} from ${sql.table(related.table)} as ${sql.id(sub)} where ${and(conditions)})`;
 }
 
@@ -121,7 +127,7 @@ function relatedRule(scope: CompileScope, related: CollectionDef, alias: string)
   const access = scope.access.can(related.name, 'read');
   if (!access) throw errors.forbidden();
   if (!access.filter) return [];
-  return [compileFilter({ ...scope, checkAccess: false }, related, alias, access.filter)];
+  return [compileFilter({ ...scope, checkAccess: false }, related, alias, scope.resolveRule(access.filter))];
 }
 
 function compileOperator(alias: string, name: string, field: FieldDef, op: string, raw: unknown): Sql {

@@ -10,7 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * ORDER BY with NULLs first when ascending and last when descending on both databases (indexes on
  * PostgreSQL are built NULLS FIRST to match). A primary-key tie-breaker keeps pages stable unless
- * the last sort field is unique already.
+ * the last sort field is unique and never null already.
  */
 export function buildOrderBy(scope: CompileScope, collection: CollectionDef, alias: string, sort: string[] | null): Sql {
   const parts: Sql[] = [];
@@ -42,7 +42,7 @@ function sortExpression(scope: CompileScope, collection: CollectionDef, alias: s
   const conditions = [sql`${col(r, related.primaryKey)} = ${col(alias, head)}`];
   if (scope.checkAccess) {
     const access = scope.access.can(related.name, 'read');
-    if (access?.filter) conditions.push(compileFilter({ ...scope, checkAccess: false }, related, r, access.filter));
+    if (access?.filter) conditions.push(compileFilter({ ...scope, checkAccess: false }, related, r, scope.resolveRule(access.filter)));
   }
   return {
     expr: sql`(select ${col(r, sub)} from ${sql.table(related.table)} as ${sql.id(r)} where ${and(conditions)})`,

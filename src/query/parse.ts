@@ -10,7 +10,11 @@ export function parseQuery(raw: Record<string, unknown>): Query {
   for (const key of UNSUPPORTED) {
     if (raw[key] !== undefined) throw errors.invalidQuery(`"${key}" is not supported by Usher`);
   }
-  if (raw.fields !== undefined) q.fields = parseList('fields', raw.fields);
+  if (raw.fields !== undefined) {
+    // `fields=` (nothing named) is the default, as in Directus, not items without fields.
+    const fields = parseList('fields', raw.fields);
+    q.fields = fields.length > 0 ? fields : null;
+  }
   if (raw.filter !== undefined) q.filter = parseFilter(raw.filter);
   if (raw.search !== undefined) {
     if (typeof raw.search !== 'string') throw errors.invalidQuery('"search" must be a string');
@@ -56,6 +60,8 @@ function parseInteger(name: string, value: unknown, min: number): number {
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^-?\d+$/.test(text.trim())) throw errors.invalidQuery(`"${name}" has to be an integer`);
   const n = Number(text);
+  // Past 2^53 a number is no longer exact, and the database refuses it (a 500) or rounds it.
+  if (!Number.isSafeInteger(n)) throw errors.invalidQuery(`"${name}" is too large`);
   if (n < min) throw errors.invalidQuery(`"${name}" has to be at least ${min}`);
   return n;
 }

@@ -33,12 +33,15 @@ function splitKey(key: string): string[] {
   return consumed === rest.length ? parts : [key];
 }
 
+/** Own properties only: `toString` or `valueOf` in a query string must not pick up Object.prototype's. */
+const own = (node: Record<string, unknown>, key: string): unknown => (Object.hasOwn(node, key) ? node[key] : undefined);
+
 function assign(target: Record<string, unknown>, path: string[], value: string): void {
   let node: Record<string, unknown> = target;
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i]!;
     const nextKey = path[i + 1]!;
-    let child = node[key];
+    let child = own(node, key);
     if (nextKey === '') {
       // `key[]=v`: an array at `key` (only as the last step).
       if (i + 1 === path.length - 1) {
@@ -54,7 +57,7 @@ function assign(target: Record<string, unknown>, path: string[], value: string):
     node = child as Record<string, unknown>;
   }
   const last = path[path.length - 1]!;
-  const existing = node[last];
+  const existing = own(node, last);
   if (existing === undefined) node[last] = value;
   else if (Array.isArray(existing)) existing.push(value);
   else node[last] = [existing, value];

@@ -39,10 +39,10 @@ export async function readItems(ctx: QueryContext, collectionName: string, query
   const collection = requireCollection(collectionName);
   const access = requireAccess(ctx, collection);
   const plan = planFields(ctx.access, collection, access, query.fields ?? ['*']);
-  const scope = newScope(ctx.access);
+  const scope = newScope(ctx);
   const alias = scope.nextAlias();
 
-  const ruleWhere = access.filter ? compileFilter({ ...scope, checkAccess: false }, collection, alias, resolveRule(ctx, access.filter)) : null;
+  const ruleWhere = access.filter ? compileFilter({ ...scope, checkAccess: false }, collection, alias, scope.resolveRule(access.filter)) : null;
   const requestWhere = query.filter ? compileFilter(scope, collection, alias, requestVariables(ctx, query.filter)) : null;
   const searchWhere = query.search ? buildSearch(collection, access, alias, query.search) : null;
   const systemWhere = opts.where ? compileFilter({ ...scope, checkAccess: false }, collection, alias, opts.where) : null;
@@ -90,9 +90,15 @@ function requireAccess(ctx: QueryContext, collection: CollectionDef): Collection
   return access;
 }
 
-export function newScope(access: AccessPolicy): CompileScope {
+export function newScope(ctx: QueryContext): CompileScope {
   let n = 0;
-  return { access, checkAccess: !access.admin, nextAlias: () => `t${n++}` };
+  return {
+    access: ctx.access,
+    checkAccess: !ctx.access.admin,
+    // Row rules of related collections (relational filters and sorts) need the variables too.
+    resolveRule: (rule) => resolveRule(ctx, rule),
+    nextAlias: () => `t${n++}`,
+  };
 }
 
 /** Permission rules see every variable, dotted ones included. */
@@ -111,6 +117,7 @@ function resolvePaging(ctx: QueryContext, query: Query, opts: ReadOptions): { li
   if (limit === -1) limit = opts.unlimited || ctx.limits.max === Number.MAX_SAFE_INTEGER ? null : ctx.limits.max;
   else if (!opts.unlimited && limit > ctx.limits.max) limit = ctx.limits.max;
   const offset = query.page !== null && limit !== null ? limit * (query.page - 1) : query.offset;
+  if (!Number.isSafeInteger(offset)) throw errors.invalidQuery('"page" is too large');
   return { limit, offset };
 }
 
@@ -188,9 +195,9 @@ async function readWithKeys(
   const access = requireAccess(ctx, collection);
   const plan = planFields(ctx.access, collection, access, fields);
   plan.selectColumns.add(keyColumn);
-  const scope = newScope(ctx.access);
+  const scope = newScope(ctx);
   const alias = scope.nextAlias();
-  const rule = access.filter ? [compileFilter({ ...scope, checkAccess: false }, collection, alias, resolveRule(ctx, access.filter))] : [];
+  const rule = access.filter ? [compileFilter({ ...scope, checkAccess: false }, collection, alias, scope.resolveRule(access.filter))] : [];
   const whereSql = and([...rule, compileFilter({ ...scope, checkAccess: false }, collection, alias, where)]);
   const select = sql.join([...plan.selectColumns].map((c) => col(alias, c)));
   const rows = await runSelect(

@@ -45,13 +45,22 @@ function resolveString(value: string, vars: Variables): unknown {
   return value;
 }
 
-/** Returns a copy of `value` with every variable replaced. */
+/** Operators whose string value is a comma-separated list (`_between=$NOW(-7 days),$NOW`). */
+const LIST_OPERATORS = new Set(['_in', '_nin', '_between', '_nbetween']);
+
+/**
+ * Returns a copy of `value` with every variable replaced. A list operator's CSV string is split
+ * first, as Directus does, so that each item can be a variable.
+ */
 export function substituteVariables(value: unknown, vars: Variables): unknown {
   if (typeof value === 'string') return resolveString(value, vars);
   if (Array.isArray(value)) return value.map((v) => substituteVariables(v, vars));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteVariables(v, vars);
+    for (const [k, v] of Object.entries(value)) {
+      const items = LIST_OPERATORS.has(k) && typeof v === 'string' ? (v === '' ? [] : v.split(',')) : v;
+      out[k] = substituteVariables(items, vars);
+    }
     return out;
   }
   return value;
