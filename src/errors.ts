@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'FAILED_VALIDATION'
   | 'RECORD_NOT_UNIQUE'
   | 'INVALID_FOREIGN_KEY'
+  | 'VALUE_TOO_LONG'
   | 'UNPROCESSABLE_CONTENT'
   | 'REQUESTS_EXCEEDED'
   | 'ROUTE_NOT_FOUND'
@@ -36,6 +37,7 @@ const STATUS: Record<ErrorCode, number> = {
   FAILED_VALIDATION: 400,
   RECORD_NOT_UNIQUE: 400,
   INVALID_FOREIGN_KEY: 400,
+  VALUE_TOO_LONG: 400,
   UNPROCESSABLE_CONTENT: 422,
   REQUESTS_EXCEEDED: 429,
   ROUTE_NOT_FOUND: 404,
@@ -65,7 +67,7 @@ export function assertThat(condition: unknown, error: () => UsherError): asserts
 }
 
 export const errors = {
-  forbidden: () => new UsherError('FORBIDDEN', "You don't have permission to access this."),
+  forbidden: (extra: Record<string, unknown> = {}) => new UsherError('FORBIDDEN', "You don't have permission to access this.", extra),
   invalidCredentials: () => new UsherError('INVALID_CREDENTIALS', 'Invalid user credentials.'),
   invalidOtp: () => new UsherError('INVALID_OTP', 'Invalid user OTP.'),
   tokenExpired: () => new UsherError('TOKEN_EXPIRED', 'Token expired.'),
@@ -86,6 +88,8 @@ export const errors = {
       collection,
       field,
     }),
+  valueTooLong: (collection: string, field: string) =>
+    new UsherError('VALUE_TOO_LONG', `Value for field "${field}" in collection "${collection}" is too long.`, { collection, field }),
   unprocessable: (reason: string) => new UsherError('UNPROCESSABLE_CONTENT', `Can't process content. ${reason}.`, { reason }),
   requestsExceeded: (retryAfterSeconds: number) =>
     new UsherError('REQUESTS_EXCEEDED', `Too many requests, retry after ${retryAfterSeconds}s.`, {

@@ -8,7 +8,16 @@ export interface PermissionRule {
   action: string;
   permissions: Filter | null;
   fields: string[] | null;
+  validation?: Filter | null;
+  presets?: Record<string, unknown> | null;
 }
+
+/** The profile fields every app user may change on their own row (Directus's Studio default). */
+export const SELF_EDITABLE_FIELDS = [
+  'first_name', 'last_name', 'email', 'password', 'location', 'title', 'description', 'tags', 'avatar',
+  'language', 'appearance', 'theme_light', 'theme_dark', 'theme_light_overrides', 'theme_dark_overrides',
+  'email_notifications',
+];
 
 const SELF: Filter = { id: { _eq: '$CURRENT_USER' } };
 
@@ -24,6 +33,7 @@ export const APP_MINIMAL_RULES: readonly PermissionRule[] = Object.freeze([
       'email_notifications', 'tfa_secret', 'status', 'role',
     ],
   },
+  { collection: 'directus_users', action: 'update', permissions: SELF, fields: SELF_EDITABLE_FIELDS },
   { collection: 'directus_roles', action: 'read', permissions: { id: { _eq: '$CURRENT_ROLE' } }, fields: ['*'] },
   { collection: 'directus_settings', action: 'read', permissions: null, fields: ['*'] },
   { collection: 'directus_permissions', action: 'read', permissions: { role: { _eq: '$CURRENT_ROLE' } }, fields: ['*'] },
@@ -39,13 +49,18 @@ export function buildPolicy(accountability: Accountability, rules: readonly Perm
     const key = `${rule.collection}:${rule.action}`;
     const fields = rule.fields === null ? new Set<string>() : rule.fields.includes('*') ? ('*' as const) : new Set(rule.fields);
     const prev = merged.get(key);
+    const filter = rule.permissions && Object.keys(rule.permissions).length > 0 ? rule.permissions : null;
+    const validation = rule.validation && Object.keys(rule.validation).length > 0 ? rule.validation : null;
     if (!prev) {
-      merged.set(key, { fields, filter: rule.permissions && Object.keys(rule.permissions).length > 0 ? rule.permissions : null });
+      merged.set(key, { fields, filter, validation, presets: rule.presets ?? null });
       continue;
     }
     merged.set(key, {
       fields: prev.fields === '*' || fields === '*' ? '*' : new Set([...prev.fields, ...fields]),
-      filter: prev.filter === null || !rule.permissions || Object.keys(rule.permissions).length === 0 ? null : { _or: [prev.filter, rule.permissions] },
+      filter: prev.filter === null || filter === null ? null : { _or: [prev.filter, filter] },
+      // Rules widen access: a payload passes when it satisfies any rule's validation.
+      validation: prev.validation && validation ? { _or: [prev.validation, validation] } : null,
+      presets: { ...(prev.presets ?? {}), ...(rule.presets ?? {}) },
     });
   }
   return {

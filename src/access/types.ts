@@ -6,6 +6,10 @@ export interface Accountability {
   role: string | null;
   admin: boolean;
   app: boolean;
+  /** The session the access token belongs to; null for static tokens and anonymous calls. */
+  session: string | null;
+  /** The role enforces 2FA and the user has not set it up: only the setup routes are open. */
+  tfaSetupRequired: boolean;
   ip: string | null;
   userAgent: string | null;
 }
@@ -15,6 +19,8 @@ export const PUBLIC_ACCOUNTABILITY: Accountability = Object.freeze({
   role: null,
   admin: false,
   app: false,
+  session: null,
+  tfaSetupRequired: false,
   ip: null,
   userAgent: null,
 });
@@ -25,6 +31,10 @@ export type Action = 'create' | 'read' | 'update' | 'delete';
 export interface CollectionAccess {
   fields: '*' | ReadonlySet<string>;
   filter: Filter | null;
+  /** create/update: a filter the payload (merged with presets) must satisfy. */
+  validation?: Filter | null;
+  /** create/update: default values merged under the payload. */
+  presets?: Record<string, unknown> | null;
 }
 
 /** Answers, for one caller, what they may do; null means nothing (403). */

@@ -36,6 +36,12 @@ export interface UsersTable {
   theme_dark: string | null;
   theme_light_overrides: string | null;
   theme_dark_overrides: string | null;
+  /** Usher: consecutive failed sign-ins (wrong password or code); a success resets it. */
+  failed_logins: Generated<number>;
+  /** Usher: sign-in refused until then, after too many failures (AUTH_LOCKOUT_MODE=lock). */
+  locked_until: string | null;
+  /** Usher: the last TOTP time step accepted, so a code cannot be replayed. */
+  tfa_last_step: number | null;
 }
 
 export interface RolesTable {
@@ -62,8 +68,10 @@ export interface PermissionsTable {
 }
 
 export interface SessionsTable {
-  /** SHA-256 of the refresh token (Directus stores the token itself). */
+  /** SHA-256 of the current refresh token (Directus stores the token itself). */
   token: string;
+  /** Usher: the session's stable id, named by the access tokens issued for it. */
+  id: string;
   user: string | null;
   expires: string;
   ip: string | null;
@@ -121,6 +129,9 @@ export interface Database {
   directus_activity: ActivityTable;
   directus_revisions: RevisionsTable;
   directus_settings: SettingsTable;
+  usher_retired_refresh_tokens: RetiredRefreshTokensTable;
+  usher_recovery_codes: RecoveryCodesTable;
+  usher_one_time_tokens: OneTimeTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -130,3 +141,31 @@ export type RoleRow = Selectable<RolesTable>;
 export type NewRoleRow = Insertable<RolesTable>;
 export type PermissionRow = Selectable<PermissionsTable>;
 export type SettingsRow = Selectable<SettingsTable>;
+
+export interface RetiredRefreshTokensTable {
+  token: string;
+  session: string;
+  retired_at: string;
+  expires: string;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  user: string;
+  code: string;
+  used_at: string | null;
+}
+
+export type OneTimePurpose = 'password-reset' | 'invite' | 'registration';
+
+export interface OneTimeTokensTable {
+  token: string;
+  user: string;
+  purpose: OneTimePurpose;
+  created_at: string;
+  created_by: string | null;
+  expires: string;
+  used_at: string | null;
+  revoked_at: string | null;
+  data: string | null;
+}

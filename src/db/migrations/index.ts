@@ -2,7 +2,9 @@
 // build carries exactly these, and a rename cannot reorder them.
 import type { Migration } from 'kysely';
 import * as coreTables from './0001-core-tables.js';
+import * as auth from './0002-auth.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core-tables': coreTables,
+  '0002-auth': auth,
 };

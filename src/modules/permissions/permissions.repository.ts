@@ -18,13 +18,15 @@ function parseJson(text: string | null): Record<string, unknown> | null {
 export async function rulesForRole(db: Q, role: string | null): Promise<PermissionRule[]> {
   const rows = await db
     .selectFrom('directus_permissions')
-    .select(['collection', 'action', 'permissions', 'fields'])
+    .select(['collection', 'action', 'permissions', 'validation', 'presets', 'fields'])
     .where('role', role === null ? 'is' : '=', role)
     .execute();
   return rows.map((r) => ({
     collection: r.collection,
     action: r.action,
     permissions: parseJson(r.permissions),
+    validation: parseJson(r.validation),
+    presets: parseJson(r.presets),
     fields: r.fields === null ? null : r.fields.split(',').map((f) => f.trim()).filter(Boolean),
   }));
 }

@@ -14,3 +14,9 @@ export async function findRoleById(db: Q, id: string): Promise<RoleRow | undefin
 export async function findAdminRole(db: Q): Promise<RoleRow | undefined> {
   return db.selectFrom('directus_roles').selectAll().where('admin_access', '=', true).orderBy('name').executeTakeFirst();
 }
+
+export async function existingRoleIds(db: Q, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('directus_roles').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}

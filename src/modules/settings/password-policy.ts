@@ -1,3 +1,4 @@
+import { errors } from '../../errors.js';
 // The `auth_password_policy` setting: a regular expression, optionally written as /.../flags.
 
 export function compilePasswordPolicy(policy: string | null): RegExp | null {
@@ -15,4 +16,11 @@ export function compilePasswordPolicy(policy: string | null): RegExp | null {
 export function checkPasswordPolicy(policy: string | null, password: string): boolean {
   const re = compilePasswordPolicy(policy);
   return re === null || re.test(password);
+}
+
+/** 400 FAILED_VALIDATION when the policy refuses the password; the password is never echoed. */
+export function assertPasswordPolicy(policy: string | null, password: string): void {
+  if (!checkPasswordPolicy(policy, password)) {
+    throw errors.failedValidation('password', 'regex', "The password doesn't satisfy the password policy.");
+  }
 }

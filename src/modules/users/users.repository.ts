@@ -1,7 +1,7 @@
 // The only place with SQL about users outside the query engine. Functions take the database (or a
 // transaction) first.
 import type { Kysely } from 'kysely';
-import type { Database, NewUserRow, UserRow } from '../../db/schema.js';
+import type { Database, NewUserRow, UserRow, UserRowUpdate } from '../../db/schema.js';
 
 type Q = Kysely<Database>;
 
@@ -37,5 +37,182 @@ export async function setPassword(db: Q, id: string, passwordHash: string): Prom
 
 export async function countUsers(db: Q): Promise<number> {
   const row = await db.selectFrom('directus_users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** What a credential check needs to know about a user and their role, read in one query. */
+export interface AuthUser {
+  id: string;
+  email: string | null;
+  status: string;
+  role: string | null;
+  admin_access: unknown;
+  app_access: unknown;
+  enforce_tfa: unknown;
+  ip_access: string | null;
+  has_tfa: unknown;
+}
+
+function authUserQuery(db: Q) {
+  return db
+    .selectFrom('directus_users as u')
+    .leftJoin('directus_roles as r', 'r.id', 'u.role')
+    .select([
+      'u.id',
+      'u.email',
+      'u.status',
+      'u.role',
+      'r.admin_access',
+      'r.app_access',
+      'r.enforce_tfa',
+      'r.ip_access',
+      (eb) => eb('u.tfa_secret', 'is not', null).as('has_tfa'),
+    ]);
+}
+
+export async function findAuthUser(db: Q, id: string): Promise<AuthUser | undefined> {
+  return authUserQuery(db).where('u.id', '=', id).executeTakeFirst();
+}
+
+/**
+ * The user behind a session, in the same query that proves the session is still open: one indexed
+ * lookup per request is what makes revocation take effect on the very next request.
+ */
+export async function findAuthUserBySession(db: Q, sessionId: string, now: string): Promise<AuthUser | undefined> {
+  return authUserQuery(db)
+    .innerJoin('directus_sessions as s', 's.user', 'u.id')
+    .where('s.id', '=', sessionId)
+    .where('s.expires', '>', now)
+    .executeTakeFirst();
+}
+
+export async function findAuthUserByTokenHash(db: Q, tokenHash: string): Promise<AuthUser | undefined> {
+  return authUserQuery(db).where('u.token', '=', tokenHash).executeTakeFirst();
+}
+
+export interface LoginUser {
+  id: string;
+  status: string;
+  password: string | null;
+  tfa_secret: string | null;
+  tfa_last_step: number | null;
+  locked_until: string | null;
+  provider: string;
+}
+
+export async function findLoginUser(db: Q, emailLower: string): Promise<LoginUser | undefined> {
+  return db
+    .selectFrom('directus_users')
+    .select(['id', 'status', 'password', 'tfa_secret', 'tfa_last_step', 'locked_until', 'provider'])
+    .where('email_lower', '=', emailLower)
+    .executeTakeFirst();
+}
+
+/** Counts one more failure atomically and returns the new count. */
+export async function incrementFailedLogins(db: Q, id: string): Promise<number> {
+  const row = await db
+    .updateTable('directus_users')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('id', '=', id)
+    .returning('failed_logins')
+    .executeTakeFirst();
+  return Number(row?.failed_logins ?? 0);
+}
+
+export async function lockUser(db: Q, id: string, until: string): Promise<void> {
+  await db.updateTable('directus_users').set({ locked_until: until, failed_logins: 0 }).where('id', '=', id).execute();
+}
+
+export async function suspendUser(db: Q, id: string): Promise<void> {
+  await db.updateTable('directus_users').set({ status: 'suspended', failed_logins: 0 }).where('id', '=', id).execute();
+}
+
+export async function recordLoginSuccess(db: Q, id: string, now: string): Promise<void> {
+  await db.updateTable('directus_users').set({ failed_logins: 0, locked_until: null, last_access: now }).where('id', '=', id).execute();
+}
+
+export async function touchLastAccess(db: Q, id: string, now: string): Promise<void> {
+  await db.updateTable('directus_users').set({ last_access: now }).where('id', '=', id).execute();
+}
+
+/** Accepts a TOTP time step once: a second use of the same (or an older) step changes nothing. */
+export async function claimTfaStep(db: Q, id: string, step: number): Promise<boolean> {
+  const res = await db
+    .updateTable('directus_users')
+    .set({ tfa_last_step: step })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('tfa_last_step', 'is', null), eb('tfa_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function findTfaUser(db: Q, id: string) {
+  return db
+    .selectFrom('directus_users')
+    .select(['id', 'email', 'password', 'tfa_secret', 'tfa_last_step'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function setTfaSecret(db: Q, id: string, secret: string | null, step: number | null): Promise<void> {
+  await db.updateTable('directus_users').set({ tfa_secret: secret, tfa_last_step: step }).where('id', '=', id).execute();
+}
+
+export async function findUserById(db: Q, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('directus_users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function clearLockout(db: Q, id: string): Promise<void> {
+  await db.updateTable('directus_users').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
+}
+
+export async function updateUserColumns(db: Q, id: string, values: UserRowUpdate): Promise<void> {
+  await db.updateTable('directus_users').set(values).where('id', '=', id).execute();
+}
+
+export async function deleteUsersByIds(db: Q, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const res = await db.deleteFrom('directus_users').where('id', 'in', ids).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+export async function insertUsers(db: Q, rows: NewUserRow[]): Promise<void> {
+  // Chunked to stay under both databases' limits on bound parameters.
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('directus_users').values(rows.slice(i, i + 500)).execute();
+}
+
+export async function findUsersByIds(db: Q, ids: string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('directus_users').selectAll().where('id', 'in', ids).execute();
+}
+
+/** Which of these lowercased emails belong to a user outside `exceptIds`. */
+export async function takenEmails(db: Q, emailsLower: string[], exceptIds: string[] = []): Promise<string[]> {
+  if (emailsLower.length === 0) return [];
+  let q = db.selectFrom('directus_users').select('email_lower').where('email_lower', 'in', emailsLower);
+  if (exceptIds.length > 0) q = q.where('id', 'not in', exceptIds);
+  return (await q.execute()).map((r) => r.email_lower!);
+}
+
+export async function tokenTaken(db: Q, tokenHash: string, exceptIds: string[] = []): Promise<boolean> {
+  let q = db.selectFrom('directus_users').select('id').where('token', '=', tokenHash);
+  if (exceptIds.length > 0) q = q.where('id', 'not in', exceptIds);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+export async function updateUsersColumns(db: Q, ids: string[], values: UserRowUpdate): Promise<void> {
+  if (ids.length === 0 || Object.keys(values).length === 0) return;
+  await db.updateTable('directus_users').set(values).where('id', 'in', ids).execute();
+}
+
+/** Active users in a role with admin access: who can still administer Usher. */
+export async function countActiveAdmins(db: Q): Promise<number> {
+  const row = await db
+    .selectFrom('directus_users as u')
+    .innerJoin('directus_roles as r', 'r.id', 'u.role')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('r.admin_access', '=', true)
+    .where('u.status', '=', 'active')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

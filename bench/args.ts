@@ -1,0 +1,104 @@
+// The bench's command line, parsed and checked once. TEST_PG_URL is the one variable read here: the
+// bench is a tool beside the server, not part of it, and uses the test suite's PostgreSQL setting.
+import { parseArgs } from 'node:util';
+
+export type BenchDb = 'sqlite' | 'pg';
+
+export interface BenchOptions {
+  db: BenchDb;
+  pgUrl: string | undefined;
+  users: number;
+  /** Seconds per measured run. */
+  duration: number;
+  /** Seconds of warm-up per scenario before its first measured run. */
+  warmup: number;
+  connections: number[];
+  /** Skip the bare Fastify ceiling (its ratios are then left blank). */
+  ceiling: boolean;
+  /** Keep the data folder (and the PostgreSQL database) after the run, to look at it. */
+  keep: boolean;
+  /** Run the server under `node --cpu-prof` and write the profile here. */
+  cpuProfDir: string | undefined;
+  /** Scenario keys to run (all when empty). */
+  only: string[];
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --db sqlite|pg        database to run on (default sqlite)
+  --pg-url URL          PostgreSQL server for --db pg (default: TEST_PG_URL); a fresh database
+                        is created there and dropped afterwards
+  --users N             users to seed (default 100000)
+  --duration S          seconds per measured run (default 10)
+  --warmup S            seconds of warm-up per scenario (default 3)
+  --connections LIST    comma-separated connection counts (default 10; e.g. 10,50)
+  --no-ceiling          skip the bare Fastify hello-world ceiling
+  --keep                keep the data folder / database afterwards
+  --cpu-prof DIR        run the server under node --cpu-prof, writing the profile to DIR
+  --only KEYS           comma-separated scenario keys to run (users-me, users-list)
+  --help`;
+
+export class UsageError extends Error {}
+
+export function parseBenchArgs(argv: string[], env: Record<string, string | undefined>): BenchOptions | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string', default: 'sqlite' },
+      'pg-url': { type: 'string' },
+      users: { type: 'string', default: '100000' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '10' },
+      'no-ceiling': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      only: { type: 'string', default: '' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return null;
+  }
+  const db = values.db;
+  if (db !== 'sqlite' && db !== 'pg') throw new UsageError(`--db must be sqlite or pg, got "${db}"`);
+  const pgUrl = values['pg-url'] ?? env.TEST_PG_URL;
+  if (db === 'pg' && !pgUrl) throw new UsageError('--db pg needs --pg-url or TEST_PG_URL');
+  if (db === 'pg') checkLoopback(pgUrl!);
+  return {
+    db,
+    pgUrl,
+    users: wholeNumber('--users', values.users, 0, 10_000_000),
+    duration: wholeNumber('--duration', values.duration, 1, 600),
+    warmup: wholeNumber('--warmup', values.warmup, 0, 120),
+    connections: values.connections.split(',').map((c) => wholeNumber('--connections', c.trim(), 1, 1000)),
+    ceiling: !values['no-ceiling'],
+    keep: values.keep,
+    cpuProfDir: values['cpu-prof'],
+    only: values.only.split(',').map((k) => k.trim()).filter(Boolean),
+  };
+}
+
+function wholeNumber(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw)) throw new UsageError(`${name} expects a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** The bench creates and drops a database: only on this machine's own PostgreSQL. */
+function checkLoopback(url: string): void {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    throw new UsageError(`--pg-url is not a URL: "${url}"`);
+  }
+  if (!['127.0.0.1', 'localhost', '[::1]', '::1', ''].includes(host)) {
+    throw new UsageError(`--pg-url must point at this machine (127.0.0.1), got host "${host}"`);
+  }
+}
+
+export { USAGE };

@@ -1,0 +1,61 @@
+// Access tokens are JWTs shaped as Directus makes them (issuer "directus", HS256 with SECRET), and
+// always name their session, so that ending the session ends the token on its next use.
+import { SignJWT, errors as joseErrors, jwtVerify, decodeProtectedHeader } from 'jose';
+import { errors } from '../../errors.js';
+
+export interface AccessClaims {
+  id: string;
+  role: string | null;
+  app_access: boolean;
+  admin_access: boolean;
+  session: string;
+  enforce_tfa?: boolean;
+}
+
+const ISSUER = 'directus';
+
+export function secretKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+export async function signAccessToken(key: Uint8Array, claims: AccessClaims, ttlMs: number, nowMs = Date.now()): Promise<string> {
+  const iat = Math.floor(nowMs / 1000);
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + Math.max(1, Math.round(ttlMs / 1000)))
+    .sign(key);
+}
+
+/** Anything shaped like a JWT is verified as one; anything else is a static token. */
+export function looksLikeJwt(token: string): boolean {
+  if (!token.startsWith('eyJ') || token.split('.').length !== 3) return false;
+  try {
+    decodeProtectedHeader(token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Verifies signature, issuer and expiry. Expired is 401 TOKEN_EXPIRED; anything else wrong is
+ * 403 INVALID_TOKEN, as in Directus. `allowExpired` serves session-mode refresh, where the session
+ * row, not the cookie's own expiry, decides.
+ */
+export async function verifyAccessToken(key: Uint8Array, token: string, opts: { allowExpired?: boolean } = {}): Promise<AccessClaims> {
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      issuer: ISSUER,
+      algorithms: ['HS256'],
+      currentDate: opts.allowExpired ? new Date(0) : undefined,
+    }));
+  } catch (err) {
+    if (err instanceof joseErrors.JWTExpired) throw errors.tokenExpired();
+    throw errors.invalidToken();
+  }
+  if (typeof payload.id !== 'string' || typeof payload.session !== 'string' || !('role' in payload)) throw errors.invalidToken();
+  return payload as unknown as AccessClaims;
+}

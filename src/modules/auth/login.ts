@@ -1,0 +1,62 @@
+// POST /auth/login: findLoginUser -> verifyPassword -> checkSecondFactor -> openSession -> recordLogin.
+// Every failure answers INVALID_CREDENTIALS (or INVALID_OTP once the password was right), and
+// every path does the same argon2 work, so neither the answer nor its timing tells who exists.
+import { errors } from '../../errors.js';
+import { hashPassword, verifyPassword } from '../../util/crypto.js';
+import { normaliseEmail } from '../../util/email.js';
+import { nowIso } from '../../util/time.js';
+import { findAuthUser, findLoginUser, recordLoginSuccess, type LoginUser } from '../users/users.repository.js';
+import { insertActivity } from '../activity/activity.repository.js';
+import { deleteExpiredSessions } from './sessions.repository.js';
+import { openSession, type AuthMode, type IssuedTokens } from './issue-tokens.js';
+import { isLocked, recordFailure } from './lockout.js';
+import { checkSecondFactor } from './second-factor.js';
+import type { AuthDeps, RequestMeta } from './auth-deps.js';
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  otp?: string;
+  mode: AuthMode;
+}
+
+let dummyHash: Promise<string> | null = null;
+/** A real argon2id hash with the same parameters, checked when there is no password to check. */
+function getDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword('usher-dummy-password-for-constant-time');
+  return dummyHash;
+}
+
+export async function login(deps: AuthDeps, input: LoginInput, meta: RequestMeta): Promise<IssuedTokens> {
+  const user = await findLoginUser(deps.db.kysely, normaliseEmail(input.email));
+  const passwordOk = await verifyPassword(user?.password ?? (await getDummyHash()), input.password);
+  if (!user || !canSignIn(user) || !user.password) throw errors.invalidCredentials();
+  if (!passwordOk) {
+    await recordFailure(deps, user.id);
+    throw errors.invalidCredentials();
+  }
+  await checkSecondFactor(deps, user, input.otp);
+
+  const now = nowIso();
+  const authUser = await findAuthUser(deps.db.kysely, user.id);
+  if (!authUser) throw errors.invalidCredentials();
+  await deleteExpiredSessions(deps.db.kysely, now);
+  const tokens = await openSession(deps, authUser, input.mode, meta);
+  await recordLoginSuccess(deps.db.kysely, user.id, now);
+  await insertActivity(deps.db.kysely, {
+    action: 'login',
+    user: user.id,
+    collection: 'directus_users',
+    item: user.id,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    origin: meta.origin,
+    timestamp: now,
+  });
+  return tokens;
+}
+
+/** Only active users with the default provider, and not inside a lock-out window. */
+function canSignIn(user: LoginUser): boolean {
+  return user.status === 'active' && user.provider === 'default' && !isLocked(user.locked_until);
+}

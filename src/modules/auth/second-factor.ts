@@ -1,0 +1,28 @@
+// The second step of sign-in when TOTP is on: a code from the app (each time step accepted once)
+// or one of the recovery codes (each usable once). Wrong codes count toward the lock-out.
+import { errors } from '../../errors.js';
+import { nowIso } from '../../util/time.js';
+import { claimTfaStep } from '../users/users.repository.js';
+import { consumeRecoveryCode } from './recovery-codes.repository.js';
+import { hashRecoveryCode, looksLikeRecoveryCode, matchTotp } from './otp.js';
+import { recordFailure } from './lockout.js';
+import type { AuthDeps } from './auth-deps.js';
+
+export async function checkSecondFactor(
+  deps: AuthDeps,
+  user: { id: string; tfa_secret: string | null },
+  otp: string | undefined,
+): Promise<void> {
+  if (!user.tfa_secret) return;
+  // No code yet: the client learns a code is needed. Not a failure; the password was right.
+  if (!otp) throw errors.invalidOtp();
+  if (await acceptCode(deps, user.id, user.tfa_secret, otp)) return;
+  await recordFailure(deps, user.id);
+  throw errors.invalidOtp();
+}
+
+export async function acceptCode(deps: AuthDeps, userId: string, secret: string, code: string): Promise<boolean> {
+  if (looksLikeRecoveryCode(code)) return consumeRecoveryCode(deps.db.kysely, userId, hashRecoveryCode(code), nowIso());
+  const step = matchTotp(secret, code.trim());
+  return step !== null && (await claimTfaStep(deps.db.kysely, userId, step));
+}
