@@ -16,6 +16,9 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { tfaRoutes } from './modules/auth/tfa.routes.js';
 import { invitesRoutes } from './modules/invites/invites.routes.js';
 import { inviteAcceptRoutes } from './modules/invites/invite-accept.routes.js';
+import { registerRoutes } from './modules/registration/register.routes.js';
+import { activityRoutes } from './modules/activity/activity.routes.js';
+import { permissionsRoutes } from './modules/permissions/permissions.routes.js';
 import { secretKey } from './modules/auth/access-token.js';
 import { rateLimitsFrom, registerRateLimiter } from './modules/auth/rate-limits.js';
 import type { AuthDeps } from './modules/auth/auth-deps.js';
@@ -88,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const rateLimits = rateLimitsFrom(config);
   await app.register(authRoutes, { deps: authDeps, rateLimits });
   await app.register(inviteAcceptRoutes, { deps: authDeps, rateLimit: rateLimits.inviteAccept });
+  await app.register(registerRoutes, { deps: authDeps, rateLimit: rateLimits.registration });
   // Everything below authenticates the caller first.
   await app.register(async (api) => {
     await api.register(authenticatePlugin, { db: deps.db, config, key });
@@ -95,6 +99,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await api.register(tfaRoutes, { deps: authDeps });
     await api.register(invitesRoutes, { deps: authDeps });
     await api.register(rolesRoutes, { db: deps.db, config });
+    await api.register(activityRoutes, { db: deps.db, config });
+    await api.register(permissionsRoutes, { db: deps.db, config });
   });
   return app as unknown as FastifyInstance;
 }

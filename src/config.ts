@@ -43,6 +43,8 @@ export interface Config {
   sessionCookieTtlMs: number;
   sessionRefreshGraceMs: number;
   loginStallMs: number;
+  registerStallMs: number;
+  emailVerificationTokenTtlMs: number;
   refreshCookie: CookieConfig;
   sessionCookie: CookieConfig;
   query: { limitDefault: number; limitMax: number };
@@ -247,6 +249,8 @@ export function loadConfig(env: Env, opts: { cwd?: string; persistSecret?: boole
     sessionCookieTtlMs: r.duration('SESSION_COOKIE_TTL', '1d'),
     sessionRefreshGraceMs: r.duration('SESSION_REFRESH_GRACE_PERIOD', '10s'),
     loginStallMs: r.integer('LOGIN_STALL_TIME', 500, 0, 60_000),
+    registerStallMs: r.integer('REGISTER_STALL_TIME', 750, 0, 60_000),
+    emailVerificationTokenTtlMs: r.duration('EMAIL_VERIFICATION_TOKEN_TTL', '7d'),
     refreshCookie: r.cookie('REFRESH_TOKEN_COOKIE', 'directus_refresh_token'),
     sessionCookie: r.cookie('SESSION_COOKIE', 'directus_session_token'),
     query: { limitDefault, limitMax },

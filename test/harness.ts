@@ -24,7 +24,7 @@ export interface TestApp {
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ SECRET: TEST_SECRET, LOG_LEVEL: 'silent', LOGIN_STALL_TIME: '0', ...env });
+  return loadConfig({ SECRET: TEST_SECRET, LOG_LEVEL: 'silent', LOGIN_STALL_TIME: '0', REGISTER_STALL_TIME: '0', ...env });
 }
 
 export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {

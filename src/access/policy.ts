@@ -37,13 +37,18 @@ export const APP_MINIMAL_RULES: readonly PermissionRule[] = Object.freeze([
   { collection: 'directus_roles', action: 'read', permissions: { id: { _eq: '$CURRENT_ROLE' } }, fields: ['*'] },
   { collection: 'directus_settings', action: 'read', permissions: null, fields: ['*'] },
   { collection: 'directus_permissions', action: 'read', permissions: { role: { _eq: '$CURRENT_ROLE' } }, fields: ['*'] },
+]);
+
+/** Every signed-in user may read the activity they caused and its revisions. */
+export const OWN_HISTORY_RULES: readonly PermissionRule[] = Object.freeze([
   { collection: 'directus_activity', action: 'read', permissions: { user: { _eq: '$CURRENT_USER' } }, fields: ['*'] },
+  { collection: 'directus_revisions', action: 'read', permissions: { activity: { user: { _eq: '$CURRENT_USER' } } }, fields: ['*'] },
 ]);
 
 /** Merges rules: field lists are unioned and row filters OR-ed; a rule without a filter opens every row. */
 export function buildPolicy(accountability: Accountability, rules: readonly PermissionRule[]): AccessPolicy {
   if (accountability.admin) return ADMIN_POLICY;
-  const all = accountability.app ? [...APP_MINIMAL_RULES, ...rules] : rules;
+  const all = [...(accountability.app ? APP_MINIMAL_RULES : []), ...(accountability.user ? OWN_HISTORY_RULES : []), ...rules];
   const merged = new Map<string, CollectionAccess>();
   for (const rule of all) {
     const key = `${rule.collection}:${rule.action}`;

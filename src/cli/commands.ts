@@ -9,6 +9,7 @@ import { checkPasswordPolicy } from '../modules/settings/password-policy.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { migrations } from '../db/migrations/index.js';
 import { CliError } from './cli-error.js';
+import { deleteUserSessions } from '../modules/auth/sessions.repository.js';
 
 /** Refuses to work on a database that `usher bootstrap` (or `usher migrate latest`) has not brought up to date. */
 export async function assertInstalled(db: Db): Promise<void> {
@@ -42,7 +43,12 @@ export async function setPasswordCommand(db: Db, opts: { email: string; password
   if (!user) throw new CliError(`no user with the email ${opts.email}`);
   assertPasswordGiven(opts.password);
   if (!opts.force) await enforcePolicy(db, opts.password);
-  await setPassword(db.kysely, user.id, await hashPassword(opts.password));
+  const hashed = await hashPassword(opts.password);
+  // As everywhere a password changes: every session of the user ends (the static token stays).
+  await db.kysely.transaction().execute(async (trx) => {
+    await setPassword(trx, user.id, hashed);
+    await deleteUserSessions(trx, user.id);
+  });
 }
 
 export async function createRoleCommand(db: Db, opts: { role: string; admin?: boolean }): Promise<string> {

@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/index.js';
+import { errors } from '../../errors.js';
+import { registerItemReadRoutes } from '../items.routes.js';
+import { registerItemWriteRoutes } from '../items.write-routes.js';
+import { permissionsWriter } from './permissions.write.js';
+import { itemPermissions, permissionsOf } from './permissions-me.js';
+
+export async function permissionsRoutes(app: FastifyInstance, opts: { db: Db; config: Config }): Promise<void> {
+  const { db, config } = opts;
+
+  app.get('/permissions/me', async (request) => {
+    if (!request.accountability.user) throw errors.forbidden();
+    return { data: permissionsOf(request.policy) };
+  });
+
+  const item = async (request: { params: unknown; accountability: { user: string | null; role: string | null }; policy: never }, collection: string, id?: string) => {
+    if (!request.accountability.user) throw errors.forbidden();
+    const variables = { user: request.accountability.user, role: request.accountability.role, now: new Date() };
+    return { data: await itemPermissions(db, request.policy, variables, collection, id) };
+  };
+  app.get('/permissions/me/:collection', async (request) => item(request as never, (request.params as { collection: string }).collection));
+  app.get('/permissions/me/:collection/:id', async (request) => {
+    const { collection, id } = request.params as { collection: string; id: string };
+    return item(request as never, collection, id);
+  });
+
+  registerItemReadRoutes(app, { prefix: '/permissions', collection: 'directus_permissions', db, config });
+  registerItemWriteRoutes(app, { prefix: '/permissions', collection: 'directus_permissions', db, config, writer: permissionsWriter });
+}
