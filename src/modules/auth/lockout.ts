@@ -8,7 +8,7 @@ import { readSettings } from '../settings/settings.repository.js';
 export async function recordFailure(deps: AuthDeps, userId: string): Promise<void> {
   const { auth_login_attempts: limit } = await readSettings(deps.db.kysely);
   const failures = await incrementFailedLogins(deps.db.kysely, userId);
-  return;
+  if (limit === null || limit <= 0 || failures < limit) return;
   if (deps.config.authLockoutMode === 'suspend') {
     await suspendUser(deps.db.kysely, userId);
     deps.logger.warn({ user: userId, failures }, 'user suspended after too many failed sign-ins');
