@@ -9,7 +9,8 @@ import type { Db } from './db/index.js';
 import { UsherError, errors, toEnvelope } from './errors.js';
 import { parseQueryString } from './query/querystring.js';
 import { authenticatePlugin } from './access/authenticate.js';
-import { serverRoutes } from './modules/server/server.routes.js';
+import { serverInfoRoutes, serverRoutes } from './modules/server/server.routes.js';
+import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -88,6 +89,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await registerRateLimiter(app, config);
   // Public routes: health, and /auth (which must work whatever stale credential a client sends).
   await app.register(serverRoutes, { db: deps.db });
+  await app.register(serverInfoRoutes, { db: deps.db });
   const rateLimits = rateLimitsFrom(config);
   await app.register(authRoutes, { deps: authDeps, rateLimits });
   await app.register(inviteAcceptRoutes, { deps: authDeps, rateLimit: rateLimits.inviteAccept });
@@ -101,9 +103,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await api.register(rolesRoutes, { db: deps.db, config });
     await api.register(activityRoutes, { db: deps.db, config });
     await api.register(permissionsRoutes, { db: deps.db, config });
+    await api.register(settingsRoutes, { db: deps.db });
   });
   return app as unknown as FastifyInstance;
 }
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 
 /** Maps any thrown value to a Directus error; unknown ones become a generic 500. */
 function toUsherError(error: unknown): UsherError {
@@ -126,6 +131,11 @@ function toUsherError(error: unknown): UsherError {
       return new UsherError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type.');
   }
   if (e?.statusCode === 429) return errors.requestsExceeded(60);
+  // A backing service (Redis for rate limits, the database) that cannot be reached is a 503, as in
+  // Directus, not an unexplained 500.
+  if (UNREACHABLE.has(String((e as { code?: unknown })?.code)) || e?.name === 'MaxRetriesPerRequestError') {
+    return errors.serviceUnavailable('backing service', 'It could not be reached; try again shortly');
+  }
   // Anything else Fastify refuses as the client's fault (an aborted or malformed request) is a bad
   // payload, not a server error.
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

@@ -118,6 +118,9 @@ for (const dialect of DIALECTS) {
       const both = await send({ url: `/users/me?access_token=${user.token}`, headers: { authorization: `Bearer ${user.token}` } });
       expect(both.statusCode).toBe(400);
       expectClean('a token in both places', both, ...secrets.values());
+      const missing = await send({ url: `/no-such-route?access_token=${user.token}` });
+      expect(missing.statusCode).toBe(404);
+      expectClean('an unknown route with ?access_token=', missing, ...secrets.values());
       const list = await send({ url: '/users?fields=*', headers: { authorization: `Bearer ${user.token}` } });
       expectClean('users list', list, ...secrets.values());
       const unknown = await send({ url: '/users/me', headers: { authorization: 'Bearer not-a-real-static-token-but-a-secret-one' } });

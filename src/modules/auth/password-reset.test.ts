@@ -111,6 +111,19 @@ for (const dialect of DIALECTS) {
       expect(mail.text).not.toContain(PUBLIC_URL + '/admin');
     });
 
+    it('an allowed reset_url keeps its own query, and the real token wins over one the caller planted', async () => {
+      const user = await freshUser(t());
+      const { mail, token } = await mailedToken(t(), user.email, { reset_url: `${ALLOWED_RESET_URL}?lang=fr&token=planted#top` });
+      const link = mail.text.match(/https:\/\/app\.example\.com\/reset\S*/)?.[0];
+      expect(link, mail.text).toBeTruthy();
+      const url = new URL(link!);
+      expect(url.searchParams.getAll('token')).toEqual([token]);
+      expect(token).not.toBe('planted');
+      expect(url.searchParams.get('lang')).toBe('fr');
+      expect(url.hash).toBe('#top');
+      expect((await reset(t(), token, 'Via-query-link-1')).statusCode).toBe(204);
+    });
+
     it('finds the user whatever the case of the email, and mails the stored address', async () => {
       const user = await freshUser(t());
       const { mail } = await mailedToken(t(), user.email.toUpperCase());

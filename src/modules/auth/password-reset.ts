@@ -34,8 +34,7 @@ export async function requestPasswordReset(deps: AuthDeps, email: string, resetU
     createdBy: requestedBy,
     expires: new Date(Date.now() + deps.config.passwordResetTokenTtlMs).toISOString(),
   });
-  const base = resetUrl ?? `${deps.config.publicUrl}/admin/reset-password`;
-  const url = `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+  const url = resetLink(resetUrl ?? `${deps.config.publicUrl}/admin/reset-password`, token);
   const settings = await readSettings(deps.db.kysely);
   // Sent after the token is committed, without holding up the answer; a failure is logged.
   void deps.mailer.send(
@@ -66,6 +65,17 @@ export async function resetPassword(deps: AuthDeps, token: string, password: str
     await deleteUserSessions(trx, user.id);
     await clearLockout(trx, user.id);
   });
+}
+
+/**
+ * The link in the mail, built from the parsed (allow-listed) URL rather than pasted onto the raw
+ * text: the token lands in the query string even when the URL has a fragment, and replaces any
+ * `token` the caller put there.
+ */
+function resetLink(base: string, token: string): string {
+  const url = new URL(base);
+  url.searchParams.set('token', token);
+  return url.toString();
 }
 
 export function humanDuration(ms: number): string {

@@ -13,7 +13,11 @@ export function compilePasswordPolicy(policy: string | null): RegExp | null {
   }
 }
 
+/** Longer passwords are refused: argon2 does not need them and a policy regex should not see them. */
+export const MAX_PASSWORD_LENGTH = 1024;
+
 export function checkPasswordPolicy(policy: string | null, password: string): boolean {
+  if (password.length > MAX_PASSWORD_LENGTH) return false;
   const re = compilePasswordPolicy(policy);
   return re === null || re.test(password);
 }
