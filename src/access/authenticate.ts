@@ -15,6 +15,10 @@ import { findAuthUserBySession, findAuthUserByTokenHash, type AuthUser } from '.
 import { rulesForRole } from '../modules/permissions/permissions.repository.js';
 import { looksLikeJwt, verifyAccessToken } from '../modules/auth/access-token.js';
 import { buildPolicy } from './policy.js';
+import { ipAllowed } from '../modules/roles/ip-access.js';
+
+export { ipAllowed };
+import { readPermissionsVersion } from '../modules/permissions/permissions-version.js';
 import { PUBLIC_ACCOUNTABILITY, type AccessPolicy, type Accountability } from './types.js';
 
 declare module 'fastify' {
@@ -61,7 +65,9 @@ export async function resolveAccountability(opts: AuthenticateOptions, request: 
     user = await findAuthUserByTokenHash(opts.db.kysely, sha256(token));
   }
   if (!user || user.status !== 'active') throw errors.invalidCredentials();
+  // The role's ip_access allow-list: addresses, ranges or CIDR blocks (IPv4-mapped IPv6 normalised).
   if (!ipAllowed(user.ip_access, request.ip)) throw errors.invalidIp();
+  versions.set(request, Number(user.permissions_version));
   return {
     ...base,
     user: user.id,
@@ -74,24 +80,34 @@ export async function resolveAccountability(opts: AuthenticateOptions, request: 
   };
 }
 
-/**
- * The role's `ip_access` allow-list (comma-separated; empty lets every address in), compared as
- * Directus does: the exact address. An IPv4-mapped IPv6 address counts as the IPv4 address it
- * carries, so `::ffff:10.0.0.1` can neither slip past nor be shut out of a list naming `10.0.0.1`.
- */
-export function ipAllowed(ipAccess: string | null, ip: string | null): boolean {
-  const list = (ipAccess ?? '').split(',').map(normaliseIp).filter(Boolean);
-  return list.length === 0 || (ip !== null && list.includes(normaliseIp(ip)));
-}
+/** The rules version each request read with its credential; anonymous requests read it alone. */
+const versions = new WeakMap<FastifyRequest, number>();
 
-function normaliseIp(ip: string): string {
-  return ip.trim().toLowerCase().replace(/^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/, '$1');
+/**
+ * Rules compiled once per role and reused while usher_state's version is unchanged. Every request
+ * reads that version with its credential, so a change made by any process is seen on the very
+ * next request here.
+ */
+function createPolicyCache(db: Db) {
+  const cache = new Map<string, { version: number; policy: AccessPolicy }>();
+  return async (request: FastifyRequest, accountability: Accountability): Promise<AccessPolicy> => {
+    if (accountability.admin) return buildPolicy(accountability, []);
+    const version = versions.get(request) ?? (await readPermissionsVersion(db.kysely));
+    const key = `${accountability.role ?? 'public'}|${accountability.app}|${accountability.user ? 'user' : 'anonymous'}`;
+    const hit = cache.get(key);
+    if (hit && hit.version === version) return hit.policy;
+    const policy = buildPolicy(accountability, await rulesForRole(db.kysely, accountability.role));
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, { version, policy });
+    return policy;
+  };
 }
 
 /** What a user who must still set up 2FA may reach: their own row and the setup routes. */
 const TFA_SETUP_ROUTES = new Set(['GET /users/me', 'POST /users/me/tfa/generate', 'POST /users/me/tfa/enable']);
 
 async function authenticate(app: FastifyInstance, opts: AuthenticateOptions): Promise<void> {
+  const policyFor = createPolicyCache(opts.db);
   app.decorateRequest('accountability', null as unknown as Accountability);
   app.decorateRequest('policy', null as unknown as AccessPolicy);
   app.addHook('onRequest', async (request) => {
@@ -100,7 +116,7 @@ async function authenticate(app: FastifyInstance, opts: AuthenticateOptions): Pr
       throw errors.forbidden({ reason: 'Two-factor authentication is required for your role; set it up first' });
     }
     request.accountability = accountability;
-    request.policy = buildPolicy(accountability, accountability.admin ? [] : await rulesForRole(opts.db.kysely, accountability.role));
+    request.policy = await policyFor(request, accountability);
   });
 }
 

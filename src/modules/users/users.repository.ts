@@ -1,6 +1,6 @@
 // The only place with SQL about users outside the query engine. Functions take the database (or a
 // transaction) first.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, NewUserRow, UserRow, UserRowUpdate } from '../../db/schema.js';
 
 type Q = Kysely<Database>;
@@ -51,6 +51,8 @@ export interface AuthUser {
   enforce_tfa: unknown;
   ip_access: string | null;
   has_tfa: unknown;
+  /** usher_state's version of roles and permissions, read in the same query (see permissions-version.ts). */
+  permissions_version: unknown;
 }
 
 function authUserQuery(db: Q) {
@@ -67,6 +69,7 @@ function authUserQuery(db: Q) {
       'r.enforce_tfa',
       'r.ip_access',
       (eb) => eb('u.tfa_secret', 'is not', null).as('has_tfa'),
+      sql<number>`(select permissions_version from usher_state where id = 1)`.as('permissions_version'),
     ]);
 }
 
