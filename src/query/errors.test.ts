@@ -31,6 +31,7 @@ const BAD: [name: string, url: string][] = [
   ['_eq given a list', '/users?filter[email][_eq][]=x'],
   ['_between with one value', '/users?filter[last_access][_between]=2024-01-01'],
   ['a non-boolean for a boolean field', '/roles?filter[admin_access][_eq]=maybe'],
+  ['a bracket key left open (it must not be ignored)', '/users?filter[email][_eq=x'],
   ['an unknown field in fields', '/users?fields=id,nope'],
   ['an unknown field in sort', '/users?sort=nope'],
   ['SQL in sort', '/users?sort=email;drop%20table%20directus_users'],

@@ -138,6 +138,10 @@ describe('parseQuery', () => {
     });
   });
 
+  it.each(['filter[email][_eq', 'filter[a]b', 'fields[', 'sort[]x', 'aggregate[count'])('refuses the malformed key %s', (key) => {
+    expect(reason(() => fromUrl(`${key}=x`))).toContain('Malformed parameter');
+  });
+
   it.each(['aggregate', 'groupBy', 'deep', 'alias', 'export', 'version', 'backlink'])('refuses the unsupported "%s"', (key) => {
     expect(reason(() => parseQuery({ [key]: 'x' }))).toContain(`"${key}"`);
   });

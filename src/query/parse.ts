@@ -4,9 +4,15 @@ import { errors } from '../errors.js';
 import { emptyQuery, type Filter, type MetaKey, type Query } from './types.js';
 
 const UNSUPPORTED = ['aggregate', 'groupBy', 'deep', 'alias', 'export', 'version', 'backlink'];
+const KNOWN = ['fields', 'filter', 'search', 'sort', 'limit', 'offset', 'page', 'meta', ...UNSUPPORTED];
 
 export function parseQuery(raw: Record<string, unknown>): Query {
   const q = emptyQuery();
+  for (const key of Object.keys(raw)) {
+    // A bracket key the parser could not split (`filter[email][_eq=x`) would otherwise be ignored,
+    // and a mistyped filter would quietly answer every row.
+    if (KNOWN.some((name) => key.startsWith(`${name}[`))) throw errors.invalidQuery(`Malformed parameter "${key}"`);
+  }
   for (const key of UNSUPPORTED) {
     if (raw[key] !== undefined) throw errors.invalidQuery(`"${key}" is not supported by Usher`);
   }
