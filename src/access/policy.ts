@@ -2,6 +2,8 @@
 // an app-access role gets (reference §3.2). Admin roles bypass all of it.
 import { ADMIN_POLICY, type AccessPolicy, type Accountability, type Action, type CollectionAccess } from './types.js';
 import type { Filter } from '../query/types.js';
+import { getCollection } from '../query/collections.js';
+import { PREFERENCE_FIELDS } from '../modules/users/users.fields.js';
 
 export interface PermissionRule {
   collection: string;
@@ -68,8 +70,38 @@ export function buildPolicy(accountability: Accountability, rules: readonly Perm
       presets: { ...(prev.presets ?? {}), ...(rule.presets ?? {}) },
     });
   }
+  for (const [key, access] of merged) {
+    const [collection, action] = key.split(':') as [string, Action];
+    const conditions = fieldConditions(collection, action, all.filter((r) => r.collection === collection && r.action === action));
+    if (conditions.size > 0) merged.set(key, { ...access, fieldConditions: conditions });
+  }
   return {
     admin: false,
     can: (collection: string, action: Action) => merged.get(`${collection}:${action}`) ?? null,
   };
+}
+
+const SELF_ONLY: Filter = { id: { _eq: '$CURRENT_USER' } };
+
+/**
+ * Rules add up, but a field one rule grants must not show on rows only another rule opens: a field
+ * is visible on the rows of the rules that grant it. Other users' preferences are never visible.
+ */
+function fieldConditions(collection: string, action: Action, rules: PermissionRule[]): Map<string, Filter> {
+  const out = new Map<string, Filter>();
+  const def = getCollection(collection);
+  if (!def) return out;
+  const grants = (rule: PermissionRule, field: string) => rule.fields !== null && (rule.fields.includes('*') || rule.fields.includes(field));
+  const filterOf = (rule: PermissionRule) => (rule.permissions && Object.keys(rule.permissions).length > 0 ? rule.permissions : null);
+  for (const field of Object.keys(def.fields)) {
+    const granting = rules.filter((r) => grants(r, field));
+    // Unconditional when every rule grants the field or one granting rule opens every row.
+    if (granting.length === 0 || granting.length === rules.length || granting.some((r) => filterOf(r) === null)) continue;
+    const filters = granting.map(filterOf) as Filter[];
+    out.set(field, filters.length === 1 ? filters[0]! : { _or: filters });
+  }
+  if (collection === 'directus_users' && action === 'read') {
+    for (const field of PREFERENCE_FIELDS) out.set(field, out.has(field) ? { _and: [out.get(field)!, SELF_ONLY] } : SELF_ONLY);
+  }
+  return out;
 }

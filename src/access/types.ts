@@ -35,6 +35,8 @@ export interface CollectionAccess {
   validation?: Filter | null;
   /** create/update: default values merged under the payload. */
   presets?: Record<string, unknown> | null;
+  /** read: fields visible only on rows matching a condition (they read as null elsewhere). */
+  fieldConditions?: ReadonlyMap<string, Filter>;
 }
 
 /** Answers, for one caller, what they may do; null means nothing (403). */

@@ -54,6 +54,20 @@ export function col(alias: string, column: string): Sql {
   return sql.ref(`${alias}.${column}`);
 }
 
+/**
+ * A field as the caller may see it. Where the caller's rules let them read a field only on some
+ * rows (a field granted by a narrower rule, or another user's preferences), the field reads as
+ * NULL elsewhere, in what is returned and in what is filtered, sorted or searched on alike.
+ */
+export function fieldRef(scope: CompileScope, collection: CollectionDef, alias: string, name: string, column = name): Sql {
+  const raw = col(alias, column);
+  if (!scope.checkAccess) return raw;
+  const condition = scope.access.can(collection.name, 'read')?.fieldConditions?.get(name);
+  if (!condition) return raw;
+  const visible = compileFilter({ ...scope, checkAccess: false }, collection, alias, scope.resolveRule(condition));
+  return sql`(case when ${visible} then ${raw} end)`;
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -86,20 +100,20 @@ function compileField(scope: CompileScope, collection: CollectionDef, alias: str
   // No condition is no condition, relational or not: `{role: {}}` must not drop users without a role.
   if (keys.length === 0) return TRUE;
   const isOperatorObject = keys.every((k) => k.startsWith('_') && k !== '_and' && k !== '_or' && k !== '_some' && k !== '_none');
-  if (field.m2o && !isOperatorObject) return compileManyToOne(scope, alias, name, field, value);
+  if (field.m2o && !isOperatorObject) return compileManyToOne(scope, collection, alias, name, field, value);
   if (field.o2m) return compileOneToMany(scope, collection, alias, field, value);
-  return and(keys.map((op) => compileOperator(alias, name, field, op, value[op])));
+  return and(keys.map((op) => compileOperator(scope, collection, alias, name, field, op, value[op])));
 }
 
 /** `{role: {name: {_eq: 'x'}}}` -> `t.role in (select id from roles where name = 'x' [and rule])`. */
-function compileManyToOne(scope: CompileScope, alias: string, name: string, field: FieldDef, filter: Filter): Sql {
+function compileManyToOne(scope: CompileScope, collection: CollectionDef, alias: string, name: string, field: FieldDef, filter: Filter): Sql {
   const related = getCollection(field.m2o!)!;
   const sub = scope.nextAlias();
   const inner = compileFilter(scope, related, sub, filter);
   const rule = relatedRule(scope, related, sub);
   if (inner === TRUE && rule.length === 0) return TRUE;
   const conditions = [inner, ...rule];
-  return sql`${col(alias, name)} in (select ${col(sub, related.primaryKey)} from ${sql.table(related.table)} as ${sql.id(sub)} where ${and(conditions)})`;
+  return sql`${fieldRef(scope, collection, alias, name)} in (select ${col(sub, related.primaryKey)} from ${sql.table(related.table)} as ${sql.id(sub)} where ${and(conditions)})`;
 }
 
 /** `{users: {email: {...}}}` or `{users: {_some|_none: {...}}}`: an EXISTS over the related rows. */
@@ -130,7 +144,7 @@ function relatedRule(scope: CompileScope, related: CollectionDef, alias: string)
   return [compileFilter({ ...scope, checkAccess: false }, related, alias, scope.resolveRule(access.filter))];
 }
 
-function compileOperator(alias: string, name: string, field: FieldDef, op: string, raw: unknown): Sql {
+function compileOperator(scope: CompileScope, collection: CollectionDef, alias: string, name: string, field: FieldDef, op: string, raw: unknown): Sql {
   if (!OPERATORS.has(op)) throw errors.invalidQuery(`Unknown filter operator "${op}"`);
   if (field.concealed && !CONCEALED_OPERATORS.has(op)) {
     throw errors.invalidQuery(`"${op}" can't be used on the concealed field "${name}"; use _null, _nnull, _empty or _nempty`);
@@ -141,8 +155,8 @@ function compileOperator(alias: string, name: string, field: FieldDef, op: strin
   if ((field.type === 'integer' || field.type === 'timestamp') && TEXT_ONLY.has(op)) {
     throw errors.invalidQuery(`"${op}" can't be used on the ${field.type} field "${name}"`);
   }
-  const c = col(alias, name);
-  const lower = field.lowerColumn ? col(alias, field.lowerColumn) : sql`lower(${c})`;
+  const c = fieldRef(scope, collection, alias, name);
+  const lower = field.lowerColumn ? fieldRef(scope, collection, alias, name, field.lowerColumn) : sql`lower(${c})`;
   switch (op) {
     case '_eq':
       return raw === null ? sql`${c} is null` : sql`${c} = ${scalar(field, name, raw)}`;

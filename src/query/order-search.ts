@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { errors } from '../errors.js';
 import { fieldAllowed, type CollectionAccess } from '../access/types.js';
 import { getCollection, getField, type CollectionDef } from './collections.js';
-import { and, col, compileFilter, or, type CompileScope, type Sql } from './filter.js';
+import { and, col, compileFilter, fieldRef, or, type CompileScope, type Sql } from './filter.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,13 +33,13 @@ function sortExpression(scope: CompileScope, collection: CollectionDef, alias: s
   if (sub === undefined) {
     if (field.o2m) throw errors.invalidQuery(`Can't sort on the alias field "${head}"`);
     // Emails sort without regard to case, through their lowercased (and indexed) column.
-    return { expr: col(alias, field.lowerColumn ?? head), unique: !!field.unique };
+    return { expr: fieldRef(scope, collection, alias, head, field.lowerColumn ?? head), unique: !!field.unique };
   }
   if (!field.m2o) throw errors.invalidQuery(`"${head}" is not a relational field`);
   const related = getCollection(field.m2o)!;
   checkedField(scope, related, sub);
   const r = scope.nextAlias();
-  const conditions = [sql`${col(r, related.primaryKey)} = ${col(alias, head)}`];
+  const conditions = [sql`${col(r, related.primaryKey)} = ${fieldRef(scope, collection, alias, head)}`];
   if (scope.checkAccess) {
     const access = scope.access.can(related.name, 'read');
     if (access?.filter) conditions.push(compileFilter({ ...scope, checkAccess: false }, related, r, scope.resolveRule(access.filter)));
@@ -69,7 +69,8 @@ export function buildSearch(collection: CollectionDef, access: CollectionAccess,
   const needle = `%${term.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   const parts: Sql[] = [];
   for (const [name, field] of Object.entries(collection.fields)) {
-    if (field.concealed || field.o2m || !fieldAllowed(access, name)) continue;
+    // Fields the caller may read on some rows only are left out of search rather than half-searched.
+    if (field.concealed || field.o2m || !fieldAllowed(access, name) || access.fieldConditions?.has(name)) continue;
     if (field.type === 'string' || field.type === 'text') {
       const target = field.lowerColumn ? col(alias, field.lowerColumn) : sql`lower(${col(alias, name)})`;
       parts.push(sql`${target} like ${needle} escape '\\'`);

@@ -5,7 +5,7 @@ import { errors } from '../errors.js';
 import { fieldAllowed, type AccessPolicy, type CollectionAccess } from '../access/types.js';
 import type { Db } from '../db/index.js';
 import { getCollection, getField, type CollectionDef } from './collections.js';
-import { and, col, compileFilter, type CompileScope, type Sql } from './filter.js';
+import { and, col, compileFilter, fieldRef, type CompileScope, type Sql } from './filter.js';
 import { buildOrderBy, buildSearch } from './order-search.js';
 import { planFields, type FieldPlan } from './fields.js';
 import { readValue } from './values.js';
@@ -34,6 +34,14 @@ export interface ReadResult {
 }
 
 const CHUNK = 500;
+const KEY = '__usher_key';
+
+/** The selected columns; a field the caller may see on some rows only is NULL on the others. */
+function selectList(scope: CompileScope, collection: CollectionDef, alias: string, columns: Iterable<string>): Sql {
+  return sql.join(
+    [...columns].map((c) => (c === collection.primaryKey ? col(alias, c) : sql`${fieldRef(scope, collection, alias, c)} as ${sql.id(c)}`)),
+  );
+}
 
 export async function readItems(ctx: QueryContext, collectionName: string, query: Query, opts: ReadOptions = {}): Promise<ReadResult> {
   const collection = requireCollection(collectionName);
@@ -50,7 +58,7 @@ export async function readItems(ctx: QueryContext, collectionName: string, query
 
   const orderBy = buildOrderBy(scope, collection, alias, query.sort);
   const { limit, offset } = resolvePaging(ctx, query, opts);
-  const select = sql.join([...plan.selectColumns].map((c) => col(alias, c)));
+  const select = selectList(scope, collection, alias, plan.selectColumns);
   const rows = await runSelect(ctx, sql`select ${select} from ${sql.table(collection.table)} as ${sql.id(alias)} where ${where} order by ${orderBy}`, limit, offset);
   const data = await shapeRows(ctx, collection, plan, rows);
 
@@ -194,12 +202,12 @@ async function readWithKeys(
 ): Promise<{ items: Item[]; pks: unknown[]; fks: unknown[] }> {
   const access = requireAccess(ctx, collection);
   const plan = planFields(ctx.access, collection, access, fields);
-  plan.selectColumns.add(keyColumn);
   const scope = newScope(ctx);
   const alias = scope.nextAlias();
   const rule = access.filter ? [compileFilter({ ...scope, checkAccess: false }, collection, alias, scope.resolveRule(access.filter))] : [];
   const whereSql = and([...rule, compileFilter({ ...scope, checkAccess: false }, collection, alias, where)]);
-  const select = sql.join([...plan.selectColumns].map((c) => col(alias, c)));
+  // The key is selected as it is stored, whatever the caller may see of that field: it only groups.
+  const select = sql.join([selectList(scope, collection, alias, plan.selectColumns), sql`${col(alias, keyColumn)} as ${sql.id(KEY)}`]);
   const rows = await runSelect(
     ctx,
     sql`select ${select} from ${sql.table(collection.table)} as ${sql.id(alias)} where ${whereSql} order by ${col(alias, collection.primaryKey)}`,
@@ -207,7 +215,7 @@ async function readWithKeys(
     0,
   );
   const items = await shapeRows(ctx, collection, plan, rows);
-  return { items, pks: rows.map((r) => r[collection.primaryKey]), fks: rows.map((r) => r[keyColumn]) };
+  return { items, pks: rows.map((r) => r[collection.primaryKey]), fks: rows.map((r) => r[KEY]) };
 }
 
 export { getField };
