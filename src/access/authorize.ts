@@ -9,7 +9,9 @@ import { newScope } from '../query/run.js';
 import { substituteVariables, type Variables } from '../query/variables.js';
 import { validatePayload } from '../query/evaluate.js';
 import type { Filter } from '../query/types.js';
-import { ADMIN_POLICY, fieldAllowed, type AccessPolicy, type Action } from './types.js';
+import { rulesForRole } from '../modules/permissions/permissions.repository.js';
+import { APP_MINIMAL_RULES, type PermissionRule } from './policy.js';
+import { ADMIN_POLICY, fieldAllowed, type AccessPolicy, type Accountability, type Action } from './types.js';
 
 export interface WriteCheck {
   collection: string;
@@ -20,6 +22,13 @@ export interface WriteCheck {
   keys?: readonly (string | number)[];
   /** The payload as the client sent it, checked against the rule's validation. */
   payload?: Record<string, unknown>;
+  /**
+   * The permission rows behind `policy`, one rule each (see `callerRules`). With them, each field
+   * is checked against the rows of the rules that grant that field, not against the union of
+   * every rule's rows: a row granting `first_name` on every user, merged with the app's own
+   * "update yourself" rule, must not open everyone's email and password.
+   */
+  rules?: readonly PermissionRule[];
 }
 
 export interface WriteGrant {
@@ -42,6 +51,7 @@ export async function authorizeWrite(db: Db, policy: AccessPolicy, variables: Va
   if (keys.length > 0 && (await countRows(db, check.collection, keys, access.filter, variables)) !== new Set(keys).size) {
     throw errors.forbidden();
   }
+  if (keys.length > 0 && check.rules) await authorizeFieldsPerRow(db, variables, check, keys);
   const presets = (access.presets ? substituteVariables(access.presets, variables) : {}) as Record<string, unknown>;
   if (access.validation && check.payload) {
     const rule = substituteVariables(access.validation, variables) as Filter;
@@ -65,4 +75,30 @@ async function countRows(db: Db, collectionName: string, keys: readonly (string 
   if (rule) conditions.push(compileFilter(scope, collection, alias, substituteVariables(rule, variables)));
   const { rows } = await sql<{ count: unknown }>`select count(*) as count from ${sql.table(collection.table)} as ${sql.id(alias)} where ${and(conditions)}`.execute(db.kysely);
   return Number(rows[0]?.count ?? 0);
+}
+
+/**
+ * The rules that make up a caller's rights, unmerged, as buildPolicy composes them for writes.
+ * (Only the app's minimal rules and the role's rows can grant a write.)
+ */
+export async function callerRules(db: Db, accountability: Accountability): Promise<PermissionRule[]> {
+  if (accountability.admin) return [];
+  return [...(accountability.app ? APP_MINIMAL_RULES : []), ...(await rulesForRole(db.kysely, accountability.role))];
+}
+
+/** Every key must match, for each field written, the row filter of some rule that grants that field. */
+async function authorizeFieldsPerRow(db: Db, variables: Variables, check: WriteCheck, keys: readonly (string | number)[]): Promise<void> {
+  const rules = check.rules!.filter((r) => r.collection === check.collection && r.action === check.action);
+  const checked = new Set<string>();
+  for (const field of check.fields) {
+    const granting = rules.filter((r) => r.fields !== null && (r.fields.includes('*') || r.fields.includes(field)));
+    if (granting.length === 0) throw errors.forbidden();
+    const filters = granting.map((r) => (r.permissions && Object.keys(r.permissions).length > 0 ? r.permissions : null));
+    if (filters.includes(null)) continue; // a rule that grants the field on every row
+    const filter: Filter = filters.length === 1 ? filters[0]! : { _or: filters as Filter[] };
+    const signature = JSON.stringify(filter);
+    if (checked.has(signature)) continue;
+    checked.add(signature);
+    if ((await countRows(db, check.collection, keys, filter, variables)) !== new Set(keys).size) throw errors.forbidden();
+  }
 }

@@ -60,11 +60,19 @@ export async function recordActivity(db: Kysely<Database>, input: RecordInput): 
   return activity;
 }
 
-/** Many activity rows in a few statements (invitations of a thousand addresses, say). */
+/**
+ * Many activity rows (and their revisions) in a few statements: invitations of a thousand
+ * addresses, say. Entries must name distinct items for the batching; otherwise they are recorded
+ * one by one.
+ */
 export async function recordActivities(db: Kysely<Database>, inputs: RecordInput[]): Promise<void> {
+  if (new Set(inputs.map((e) => `${e.collection}\u0000${e.item}`)).size !== inputs.length) {
+    for (const input of inputs) await recordActivity(db, input);
+    return;
+  }
   for (let i = 0; i < inputs.length; i += 200) {
     const chunk = inputs.slice(i, i + 200);
-    await db
+    const rows = await db
       .insertInto('directus_activity')
       .values(
         chunk.map((e) => ({
@@ -79,6 +87,20 @@ export async function recordActivities(db: Kysely<Database>, inputs: RecordInput
           comment: e.comment ?? null,
         })),
       )
+      .returning(['id', 'collection', 'item'])
       .execute();
+    // Matched back by item, not by position: a database need not return rows in VALUES order.
+    const ids = new Map(rows.map((r) => [`${r.collection}\u0000${r.item}`, Number(r.id)]));
+    const revisions = chunk
+      .filter((e) => e.data !== undefined || e.delta !== undefined)
+      .map((e) => ({
+        activity: ids.get(`${e.collection}\u0000${e.item}`)!,
+        collection: e.collection,
+        item: e.item,
+        data: e.data ? JSON.stringify(withoutSecrets(e.data)) : null,
+        delta: e.delta ? JSON.stringify(withoutSecrets(e.delta)) : null,
+        parent: null,
+      }));
+    if (revisions.length > 0) await db.insertInto('directus_revisions').values(revisions).execute();
   }
 }

@@ -19,6 +19,8 @@ export async function inspectInvite(deps: AuthDeps, token: string): Promise<{ em
 }
 
 export async function acceptInvite(deps: AuthDeps, token: string, password: string, meta: { ip: string | null; userAgent: string | null }): Promise<void> {
+  // An empty password is no password (Directus's Joi string() refuses it too).
+  if (password === '') throw errors.invalidPayload('"password" is not allowed to be empty');
   const { user, tokenHash } = await validInvite(deps, token);
   const { auth_password_policy } = await readSettings(deps.db.kysely);
   assertPasswordPolicy(auth_password_policy, password);
@@ -27,13 +29,17 @@ export async function acceptInvite(deps: AuthDeps, token: string, password: stri
   await deps.db.kysely.transaction().execute(async (trx) => {
     if (!(await consumeOneTimeToken(trx, tokenHash, now))) throw errors.invalidPayload(`Email address ${user.email} hasn't been invited`);
     await updateUserColumns(trx, user.id, { password: hashed, status: 'active' });
+    const after = await findUserById(trx, user.id);
     await recordActivity(trx, {
       action: 'accept',
       accountability: { ...PUBLIC_ACCOUNTABILITY, user: user.id, ip: meta.ip, userAgent: meta.userAgent },
       collection: 'directus_users',
       item: user.id,
       timestamp: now,
-      delta: { status: 'active' },
+      // The revision says a password was set (masked), never which.
+      data: after ? { ...after } : null,
+      delta: { status: 'active', password: hashed },
+      comment: `status: ${user.status} -> active`,
     });
   });
 }

@@ -9,7 +9,8 @@ import { nowIso } from '../../util/time.js';
 import { isUrlAllowed } from '../../util/url-allow-list.js';
 import type { Accountability } from '../../access/types.js';
 import { existingRoleIds } from '../roles/roles.repository.js';
-import { insertUsers, updateUsersColumns } from '../users/users.repository.js';
+import { findUsersByIds, insertUsers, updateUsersColumns } from '../users/users.repository.js';
+import type { UserRow } from '../../db/schema.js';
 import { insertOneTimeTokens, revokeOneTimeTokensOfUsers, setOneTimeTokenData } from '../tokens/one-time-tokens.repository.js';
 import { recordActivities } from '../activity/activity.service.js';
 import { readSettings } from '../settings/settings.repository.js';
@@ -65,12 +66,12 @@ export async function inviteUsers(deps: AuthDeps, accountability: Accountability
   const results: InviteResult[] = [];
   const mails: { userId: string; email: string; token: string }[] = [];
   await deps.db.kysely.transaction().execute(async (trx) => {
-    const existing = new Map<string, { id: string; status: string; role: string | null }>();
+    const existing = new Map<string, { id: string; email: string | null; status: string; role: string | null }>();
     const lowered = emails.map(normaliseEmail);
     for (let i = 0; i < lowered.length; i += 500) {
       const rows = await trx
         .selectFrom('directus_users')
-        .select(['id', 'status', 'role', 'email_lower'])
+        .select(['id', 'email', 'status', 'role', 'email_lower'])
         .where('email_lower', 'in', lowered.slice(i, i + 500))
         .execute();
       for (const r of rows) existing.set(r.email_lower!, r);
@@ -86,7 +87,8 @@ export async function inviteUsers(deps: AuthDeps, accountability: Accountability
         results.push({ email, result: 'invited' });
       } else if (found.status === 'invited') {
         resent.push(found.id);
-        mails.push({ userId: found.id, email, token: randomToken(32) });
+        // To the stored address: the local part of an address may be case-sensitive.
+        mails.push({ userId: found.id, email: found.email ?? email, token: randomToken(32) });
         results.push({ email, result: 'resent' });
       } else {
         results.push({ email, result: 'skipped', reason: `already ${found.status === 'active' ? 'an active user' : `a user with status "${found.status}"`}` });
@@ -111,9 +113,28 @@ export async function inviteUsers(deps: AuthDeps, accountability: Accountability
         data: { delivery: 'queued', invite_url: inviteUrl ?? null },
       })),
     );
+    // Each invitation is logged with a revision: the user as it now is, and what changed (the
+    // whole row for a new user, the role for a re-invited one).
+    const after = new Map<string, UserRow>();
+    for (let i = 0; i < mails.length; i += 500) {
+      for (const row of await findUsersByIds(trx, mails.slice(i, i + 500).map((m) => m.userId))) after.set(row.id, row);
+    }
+    const isNew = new Set(created);
     await recordActivities(
       trx,
-      mails.map((m) => ({ action: 'invite' as const, accountability, collection: 'directus_users', item: m.userId, timestamp: now, comment: m.email })),
+      mails.map((m) => {
+        const row = after.get(m.userId)!;
+        return {
+          action: 'invite' as const,
+          accountability,
+          collection: 'directus_users',
+          item: m.userId,
+          timestamp: now,
+          comment: m.email,
+          data: { ...row },
+          delta: isNew.has(m.userId) ? { ...row } : { role: row.role },
+        };
+      }),
     );
   });
 

@@ -34,9 +34,11 @@ export async function registerRoutes(app: FastifyInstance, opts: { deps: AuthDep
 
   app.get('/users/register/verify-email', async (request, reply) => {
     const token = (request.query as Record<string, unknown>).token;
-    if (typeof token !== 'string' || token === '') return reply.redirect('/admin/login');
+    // Redirects as Directus does (reference §3.4), under PUBLIC_URL: the App may not live at the
+    // root of the host the API answers on.
+    if (typeof token !== 'string' || token === '') return reply.redirect(`${deps.config.publicUrl}/admin/login`);
     if (token.length > 512) throw errors.invalidToken();
-    const id = await verifyRegistration(deps, token);
-    return reply.redirect(`/admin/login?verified=${encodeURIComponent(id)}`);
+    const id = await verifyRegistration(deps, token, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+    return reply.redirect(`${deps.config.publicUrl}/admin/users/${encodeURIComponent(id)}`);
   });
 }

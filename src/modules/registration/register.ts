@@ -31,6 +31,7 @@ export async function assertRegistrationOpen(deps: AuthDeps, input: RegisterInpu
   const settings = await readSettings(deps.db.kysely);
   if (!toBool(settings.public_registration)) throw errors.forbidden({ reason: 'Registration is disabled' });
   if (!isEmail(input.email)) throw errors.invalidPayload('"email" must be a valid email');
+  if (input.password === '') throw errors.invalidPayload('"password" is not allowed to be empty');
   if (input.verification_url !== undefined && !isUrlAllowed(input.verification_url, deps.config.userRegisterUrlAllowList)) {
     throw errors.invalidPayload(`URL "${input.verification_url}" can't be used to verify registrations`);
   }
@@ -52,7 +53,7 @@ export async function register(deps: AuthDeps, input: RegisterInput, meta: { ip:
   let userId = existing?.id;
   if (!userId) {
     userId = newId();
-    await insertUser(deps.db.kysely, {
+    const row = {
       id: userId,
       email: input.email.trim(),
       email_lower: normaliseEmail(input.email),
@@ -62,14 +63,19 @@ export async function register(deps: AuthDeps, input: RegisterInput, meta: { ip:
       role: settings.public_registration_role,
       status: verify ? 'unverified' : 'active',
       provider: 'default',
-    });
-    await recordActivity(deps.db.kysely, {
-      action: 'create',
-      accountability: { ...PUBLIC_ACCOUNTABILITY, ip: meta.ip, userAgent: meta.userAgent },
-      collection: 'directus_users',
-      item: userId,
-      timestamp: now,
-      comment: 'registered',
+    };
+    await deps.db.kysely.transaction().execute(async (trx) => {
+      await insertUser(trx, row);
+      await recordActivity(trx, {
+        action: 'create',
+        accountability: { ...PUBLIC_ACCOUNTABILITY, ip: meta.ip, userAgent: meta.userAgent },
+        collection: 'directus_users',
+        item: row.id,
+        timestamp: now,
+        data: { ...row },
+        delta: { ...row },
+        comment: 'registered',
+      });
     });
   }
   if (!verify) return;
@@ -101,7 +107,7 @@ export async function register(deps: AuthDeps, input: RegisterInput, meta: { ip:
 }
 
 /** Returns the verified user's id. */
-export async function verifyRegistration(deps: AuthDeps, token: string): Promise<string> {
+export async function verifyRegistration(deps: AuthDeps, token: string, meta: { ip: string | null; userAgent: string | null }): Promise<string> {
   const tokenHash = sha256(token);
   const row = await findOneTimeToken(deps.db.kysely, tokenHash);
   if (!row || row.revoked_at || row.purpose !== 'registration') throw errors.invalidToken();
@@ -109,8 +115,20 @@ export async function verifyRegistration(deps: AuthDeps, token: string): Promise
   const user = await findUserById(deps.db.kysely, row.user);
   if (row.used_at || !user || user.status !== 'unverified') throw errors.invalidPayload('Invalid verification code');
   await deps.db.kysely.transaction().execute(async (trx) => {
-    if (!(await consumeOneTimeToken(trx, tokenHash, nowIso()))) throw errors.invalidPayload('Invalid verification code');
+    const now = nowIso();
+    if (!(await consumeOneTimeToken(trx, tokenHash, now))) throw errors.invalidPayload('Invalid verification code');
     await updateUserColumns(trx, user.id, { status: 'active' });
+    const after = await findUserById(trx, user.id);
+    await recordActivity(trx, {
+      action: 'update',
+      accountability: { ...PUBLIC_ACCOUNTABILITY, user: user.id, ip: meta.ip, userAgent: meta.userAgent },
+      collection: 'directus_users',
+      item: user.id,
+      timestamp: now,
+      data: after ? { ...after } : null,
+      delta: { status: 'active' },
+      comment: 'status: unverified -> active',
+    });
   });
   return user.id;
 }

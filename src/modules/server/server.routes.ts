@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Db } from '../../db/index.js';
+import { toBool } from '../../db/index.js';
+import { readSettings } from '../settings/settings.repository.js';
 
 const Health = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('error')]) });
 
@@ -16,5 +18,39 @@ export async function serverRoutes(app: FastifyInstance, opts: { db: Db }): Prom
     reply.header('cache-control', 'no-cache').type('application/health+json; charset=utf-8');
     if (!ok) return reply.code(503).send({ status: 'error' });
     return { status: 'ok' };
+  });
+}
+
+const Info = Type.Object({
+  data: Type.Object({
+    project: Type.Object({
+      project_name: Type.String(),
+      project_color: Type.String(),
+      project_logo: Type.Union([Type.String(), Type.Null()]),
+      project_url: Type.Union([Type.String(), Type.Null()]),
+      default_language: Type.String(),
+      default_appearance: Type.String(),
+      public_registration: Type.Boolean(),
+    }),
+  }),
+});
+
+/** Public: what a sign-in page needs to look like the project. Nothing about users. */
+export async function serverInfoRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
+  app.get('/server/info', { schema: { response: { 200: Info } } }, async () => {
+    const s = await readSettings(opts.db.kysely);
+    return {
+      data: {
+        project: {
+          project_name: s.project_name,
+          project_color: s.project_color,
+          project_logo: s.project_logo,
+          project_url: s.project_url,
+          default_language: s.default_language,
+          default_appearance: s.default_appearance,
+          public_registration: toBool(s.public_registration),
+        },
+      },
+    };
   });
 }

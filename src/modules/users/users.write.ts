@@ -6,7 +6,7 @@ import { errors } from '../../errors.js';
 import type { Db } from '../../db/index.js';
 import type { Database, NewUserRow, UserRow, UserRowUpdate } from '../../db/schema.js';
 import type { AccessPolicy, Accountability } from '../../access/types.js';
-import { authorizeWrite } from '../../access/authorize.js';
+import { authorizeWrite, callerRules } from '../../access/authorize.js';
 import type { Variables } from '../../query/variables.js';
 import { hashPassword, newId } from '../../util/crypto.js';
 import { nowIso } from '../../util/time.js';
@@ -83,23 +83,29 @@ export async function createUsers(ctx: WriteContext, payloads: unknown[]): Promi
 export async function updateUsers(ctx: WriteContext, changes: UserChange[]): Promise<string[]> {
   assertBatchSize(ctx, changes.reduce((n, c) => n + c.keys.length, 0));
   const { auth_password_policy: policy } = await readSettings(ctx.db.kysely);
+  const rules = await callerRules(ctx.db, ctx.accountability);
   const planned: { keys: string[]; item: PreparedUser }[] = [];
   for (const change of changes) {
     let item = prepareUser(change.data, 'update', policy);
     assertAdminOnly(ctx, item.fields);
     assertPreferencesOwn(ctx, item.fields, change.keys);
     if (item.row.email && new Set(change.keys).size > 1) throw errors.notUnique(COLLECTION, 'email');
+    if (item.row.token && new Set(change.keys).size > 1) throw errors.notUnique(COLLECTION, 'token');
     const { presets } = await authorizeWrite(ctx.db, ctx.policy, ctx.variables, {
       collection: COLLECTION,
       action: 'update',
       fields: item.fields,
       keys: change.keys,
       payload: change.data as Record<string, unknown>,
+      rules,
     });
     if (Object.keys(presets).length > 0) item = prepareUser({ ...presets, ...(change.data as object) }, 'update', policy);
     planned.push({ keys: [...new Set(change.keys)], item });
   }
   const allKeys = [...new Set(planned.flatMap((p) => p.keys))];
+  // Two items of one batch may not take the same email or token between them: the database
+  // would refuse the second write (a 500) where the answer is RECORD_NOT_UNIQUE.
+  assertDistinct(planned.map((p) => p.item));
   for (const p of planned) await assertUnique(ctx.db.kysely, [p.item], p.keys);
   await assertRolesExist(ctx.db.kysely, planned.map((p) => p.item));
   const hashes = await Promise.all(planned.map((p) => (p.item.password ? hashPassword(p.item.password) : null)));
@@ -170,12 +176,19 @@ function assertPreferencesOwn(ctx: WriteContext, fields: Set<string>, keys: stri
   if (keys.some((k) => k !== ctx.accountability.user)) throw errors.forbidden({ reason: 'Preferences can only be changed by their user' });
 }
 
-async function assertUnique(db: Kysely<Database>, items: PreparedUser[], exceptIds: string[]): Promise<void> {
+/** No two items set the same email (whatever its case) or the same static token. */
+function assertDistinct(items: PreparedUser[]): void {
   const emails = items.map((i) => i.row.email_lower).filter((e): e is string => typeof e === 'string');
   if (new Set(emails).size !== emails.length) throw errors.notUnique(COLLECTION, 'email');
-  if ((await takenEmails(db, emails, exceptIds)).length > 0) throw errors.notUnique(COLLECTION, 'email');
   const tokens = items.map((i) => i.row.token).filter((t): t is string => typeof t === 'string');
   if (new Set(tokens).size !== tokens.length) throw errors.notUnique(COLLECTION, 'token');
+}
+
+async function assertUnique(db: Kysely<Database>, items: PreparedUser[], exceptIds: string[]): Promise<void> {
+  assertDistinct(items);
+  const emails = items.map((i) => i.row.email_lower).filter((e): e is string => typeof e === 'string');
+  if ((await takenEmails(db, emails, exceptIds)).length > 0) throw errors.notUnique(COLLECTION, 'email');
+  const tokens = items.map((i) => i.row.token).filter((t): t is string => typeof t === 'string');
   for (const t of tokens) if (await tokenTaken(db, t, exceptIds)) throw errors.notUnique(COLLECTION, 'token');
 }
 
