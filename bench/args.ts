@@ -13,6 +13,8 @@ export interface BenchOptions {
   /** Seconds of warm-up per scenario before its first measured run. */
   warmup: number;
   connections: number[];
+  /** Measured runs per scenario and connection count; the table shows the median one. */
+  repeat: number;
   /** Skip the bare Fastify ceiling (its ratios are then left blank). */
   ceiling: boolean;
   /** Keep the data folder (and the PostgreSQL database) after the run, to look at it. */
@@ -31,6 +33,7 @@ const USAGE = `usage: npm run bench -- [options]
   --duration S          seconds per measured run (default 10)
   --warmup S            seconds of warm-up per scenario (default 3)
   --connections LIST    comma-separated connection counts (default 10; e.g. 10,50)
+  --repeat N            measured runs per row; the table shows the median (default 1)
   --no-ceiling          skip the bare Fastify hello-world ceiling
   --keep                keep the data folder / database afterwards
   --cpu-prof DIR        run the server under node --cpu-prof, writing the profile to DIR
@@ -38,6 +41,9 @@ const USAGE = `usage: npm run bench -- [options]
   --help`;
 
 export class UsageError extends Error {}
+
+/** A failure the bench explains in its message (a failed build, a server that would not start). */
+export class BenchError extends Error {}
 
 export function parseBenchArgs(argv: string[], env: Record<string, string | undefined>): BenchOptions | null {
   const { values } = parseArgs({
@@ -49,6 +55,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '3' },
       connections: { type: 'string', default: '10' },
+      repeat: { type: 'string', default: '1' },
       'no-ceiling': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
@@ -74,6 +81,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     duration: wholeNumber('--duration', values.duration, 1, 600),
     warmup: wholeNumber('--warmup', values.warmup, 0, 120),
     connections: values.connections.split(',').map((c) => wholeNumber('--connections', c.trim(), 1, 1000)),
+    repeat: wholeNumber('--repeat', values.repeat, 1, 20),
     ceiling: !values['no-ceiling'],
     keep: values.keep,
     cpuProfDir: values['cpu-prof'],

@@ -38,6 +38,8 @@ export interface Measurement {
   /** Seconds the run waited for the machine to be quiet before it started. */
   quietWaitS: number;
   rssMbAfter: number | null;
+  /** With --repeat: the req/s of every run this median one was chosen from. */
+  repeats?: number[];
 }
 
 export async function runLoad(server: RunningServer, spec: LoadSpec): Promise<Measurement> {

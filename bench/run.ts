@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { randomToken } from '../src/util/crypto.js';
-import { parseBenchArgs, UsageError, type BenchOptions } from './args.js';
+import { BenchError, parseBenchArgs, UsageError, type BenchOptions } from './args.js';
 import { baselineFor, BASELINE_SOURCE } from './baseline.js';
 import { createBenchDatabase, type BenchDatabase } from './database.js';
 import { runLoad, warmUp, type Measurement } from './load.js';
@@ -69,15 +69,26 @@ async function measureScenario(
   await warmUp(server, { path: scenario.path, headers, connections: options.connections[0]! }, options.warmup);
   const out: Measurement[] = [];
   for (const connections of options.connections) {
-    const m = await runLoad(server, { path: scenario.path, headers, connections, duration: options.duration, dbPids: await dbPids() });
+    const runs: Measurement[] = [];
+    for (let i = 0; i < options.repeat; i++) {
+      runs.push(await runLoad(server, { path: scenario.path, headers, connections, duration: options.duration, dbPids: await dbPids() }));
+    }
+    const m = medianRun(runs);
     say(
       `  ${scenario.label}, ${connections} connections: ${m.reqPerSec.toFixed(0)} req/s, p50 ${m.p50Ms.toFixed(2)} ms, ` +
         `p99 ${m.p99Ms.toFixed(2)} ms, errors ${m.errors}, non-2xx ${m.non2xx}, other CPU ${m.otherCores?.toFixed(2) ?? '?'} cores` +
-        (m.quietWaitS > 1.5 ? ` (waited ${m.quietWaitS} s for a quiet machine)` : ''),
+        (m.quietWaitS > 1.5 ? ` (waited ${m.quietWaitS} s for a quiet machine)` : '') +
+        (runs.length > 1 ? ` [median of ${runs.map((r) => r.reqPerSec.toFixed(0)).join(', ')} req/s]` : ''),
     );
     out.push(m);
   }
   return out;
+}
+
+/** The run with the median throughput, carrying every run's req/s beside it. */
+function medianRun(runs: Measurement[]): Measurement {
+  const sorted = [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, repeats: runs.map((r) => r.reqPerSec) };
 }
 
 async function runCeiling(options: BenchOptions, database: BenchDatabase): Promise<Measurement[]> {
@@ -228,6 +239,7 @@ main()
   })
   .catch(async (err) => {
     await runCleanups();
-    process.stderr.write(`bench: ${err instanceof UsageError ? err.message : (err as Error).stack ?? String(err)}\n`);
+    const expected = err instanceof UsageError || err instanceof BenchError;
+    process.stderr.write(`bench: ${expected ? err.message : ((err as Error).stack ?? String(err))}\n`);
     process.exitCode = err instanceof UsageError ? 2 : 1;
   });

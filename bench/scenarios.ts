@@ -1,5 +1,6 @@
 // What the bench asks Usher, and the check each answer must pass before it is timed: a bench that
 // measures 401s or empty lists measures nothing.
+import { BenchError } from './args.js';
 
 export interface ScenarioContext {
   adminId: string;
@@ -71,8 +72,8 @@ export const CEILING_SCENARIO: Scenario = {
 export async function preflight(baseUrl: string, scenario: Scenario, ctx: ScenarioContext): Promise<number> {
   const res = await fetch(baseUrl + scenario.path, { headers: scenario.headers(ctx), signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
-  if (res.status !== 200) throw new Error(`${scenario.label}: status ${res.status}: ${text.slice(0, 300)}`);
+  if (res.status !== 200) throw new BenchError(`${scenario.label}: status ${res.status}: ${text.slice(0, 300)}`);
   const problem = scenario.check(JSON.parse(text), ctx);
-  if (problem) throw new Error(`${scenario.label}: ${problem}`);
+  if (problem) throw new BenchError(`${scenario.label}: ${problem}`);
   return Buffer.byteLength(text);
 }

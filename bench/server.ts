@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchError } from './args.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HOST = '127.0.0.1';
@@ -35,7 +36,11 @@ export function distIsStale(): boolean {
 export function buildIfStale(): boolean {
   if (!distIsStale()) return false;
   process.stdout.write('dist/ is missing or stale: npm run build\n');
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  try {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  } catch {
+    throw new BenchError('`npm run build` failed (its errors are above); the bench times the build, so fix it first');
+  }
   return true;
 }
 
@@ -91,7 +96,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   } catch (err) {
     child.kill('SIGKILL');
     await exited;
-    throw new Error(`${opts.name} did not become healthy (${(err as Error).message}); log:\n${tail(opts.logFile)}`);
+    throw new BenchError(`${opts.name} did not become healthy (${(err as Error).message}); log:\n${tail(opts.logFile)}`);
   }
   return {
     name: opts.name,
