@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The App's tests (app/) run in happy-dom when the file says `// @vitest-environment happy-dom`.
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'app/**/*.test.{ts,tsx}'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -20,6 +20,7 @@ import { inviteAcceptRoutes } from './modules/invites/invite-accept.routes.js';
 import { registerRoutes } from './modules/registration/register.routes.js';
 import { activityRoutes } from './modules/activity/activity.routes.js';
 import { permissionsRoutes } from './modules/permissions/permissions.routes.js';
+import { appStaticRoutes } from './modules/app-static/app-static.js';
 import { secretKey } from './modules/auth/access-token.js';
 import { rateLimitsFrom, registerRateLimiter } from './modules/auth/rate-limits.js';
 import type { AuthDeps } from './modules/auth/auth-deps.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   logger: Logger;
   /** Defaults to the transport EMAIL_TRANSPORT names. */
   mailer?: Mailer;
+  /** The built admin App served at /admin; defaults to dist/app. */
+  appDir?: string;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -94,6 +97,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(authRoutes, { deps: authDeps, rateLimits });
   await app.register(inviteAcceptRoutes, { deps: authDeps, rateLimit: rateLimits.inviteAccept });
   await app.register(registerRoutes, { deps: authDeps, rateLimit: rateLimits.registration });
+  // The admin App (/admin), public like the sign-in page it starts with.
+  await app.register(appStaticRoutes, { root: deps.appDir });
   // Everything below authenticates the caller first.
   await app.register(async (api) => {
     await api.register(authenticatePlugin, { db: deps.db, config, key });

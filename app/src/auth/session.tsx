@@ -1,0 +1,192 @@
+// The signed-in session: checked once on load (by refreshing the session cookie, which also tells
+// when it expires), refreshed again shortly before it expires, and ended on any 401 from the API
+// (signed out elsewhere, suspended by an admin, expired) by sending the person back to the login.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useLocation, useNavigate } from 'react-router';
+import { notifications } from '@mantine/notifications';
+import { setSessionEndedListener } from '../api/client';
+import type { MyPermissions } from '../api/types';
+import { fetchMe, fetchMyPermissions, isTfaSetupRequired, logout, refreshSession, type Me, type SessionGrant } from './session-api';
+import { refreshDelay } from './refresh-delay';
+
+export type SessionStatus = 'checking' | 'signed-in' | 'signed-out';
+
+export interface Session {
+  status: SessionStatus;
+  me: Me | undefined;
+  permissions: MyPermissions | undefined;
+  /** Call after a successful POST /auth/login (mode session). */
+  signedIn(grant: SessionGrant): void;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionProvider');
+  return session;
+}
+
+// A hint (not a credential: the session cookie is httpOnly) that this browser signed in before, so
+// a first visit does not ask the server to refresh a session that cannot exist.
+const HINT = 'usher.session';
+const hint = {
+  get: () => {
+    try {
+      return localStorage.getItem(HINT) === '1';
+    } catch {
+      return true;
+    }
+  },
+  set: (on: boolean) => {
+    try {
+      if (on) localStorage.setItem(HINT, '1');
+      else localStorage.removeItem(HINT);
+    } catch {
+      // storage disabled: the hint is only an optimisation
+    }
+  },
+};
+
+/** Pages that work without a session: the provider does not send anyone away from these. */
+export const PUBLIC_PATHS = ['/login', '/accept-invite', '/reset-password', '/request-reset'];
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [status, setStatus] = useState<SessionStatus>('checking');
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshAt = useRef<number>(0);
+  const locationRef = useRef(location);
+  locationRef.current = location;
+
+  const clearTimer = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+  };
+
+  const endSession = useCallback(
+    (why: 'ended' | 'signed-out') => {
+      clearTimer();
+      hint.set(false);
+      setStatus((prev) => {
+        if (prev === 'signed-in' && why === 'ended') {
+          notifications.show({
+            id: 'session-ended',
+            color: 'orange',
+            title: 'Your session ended',
+            message: 'You were signed out (your access changed, or the session expired). Sign in again to continue.',
+          });
+        }
+        return 'signed-out';
+      });
+      queryClient.clear();
+      const here = locationRef.current;
+      if (!PUBLIC_PATHS.includes(here.pathname)) {
+        const back = here.pathname + here.search;
+        navigate(`/login${back && back !== '/' ? `?redirect=${encodeURIComponent(back)}` : ''}`, { replace: true });
+      }
+    },
+    [navigate, queryClient],
+  );
+
+  const schedule = useCallback(
+    (grant: SessionGrant) => {
+      clearTimer();
+      const delay = refreshDelay(grant.expires);
+      refreshAt.current = Date.now() + delay;
+      timer.current = setTimeout(() => void doRefresh(), delay);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+
+  const doRefresh = useCallback(async () => {
+    try {
+      schedule(await refreshSession());
+    } catch (err) {
+      // The network may be down for a moment; the session may still be valid. Only an answer from
+      // the server that the session is gone ends it.
+      const code = (err as { code?: string }).code;
+      if (code === 'NETWORK_ERROR') {
+        timer.current = setTimeout(() => void doRefresh(), 15_000);
+        return;
+      }
+      endSession('ended');
+    }
+  }, [endSession, schedule]);
+
+  // On load: is there a session? Refreshing answers that and tells when it expires.
+  useEffect(() => {
+    let cancelled = false;
+    if (!hint.get()) {
+      setStatus('signed-out');
+      return;
+    }
+    refreshSession()
+      .then((grant) => {
+        if (cancelled) return;
+        schedule(grant);
+        setStatus('signed-in');
+      })
+      .catch(() => {
+        if (cancelled) return;
+        hint.set(false);
+        setStatus('signed-out');
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [schedule]);
+
+  // A laptop waking from sleep: timers ran late, so check the clock when the page shows again.
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible' && status === 'signed-in' && Date.now() >= refreshAt.current) void doRefresh();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [doRefresh, status]);
+
+  useEffect(() => {
+    setSessionEndedListener(() => endSession('ended'));
+    return () => setSessionEndedListener(null);
+  }, [endSession]);
+
+  useEffect(() => clearTimer, []);
+
+  const signedIn = status === 'signed-in';
+  const meQuery = useQuery({ queryKey: ['me'], queryFn: fetchMe, enabled: signedIn, staleTime: 60_000 });
+  const tfaPending = meQuery.data ? isTfaSetupRequired(meQuery.data) : true;
+  const permissionsQuery = useQuery({
+    queryKey: ['permissions', 'me'],
+    queryFn: fetchMyPermissions,
+    enabled: signedIn && !!meQuery.data && !tfaPending,
+    staleTime: 60_000,
+  });
+
+  const value = useMemo<Session>(
+    () => ({
+      status,
+      me: meQuery.data,
+      permissions: permissionsQuery.data,
+      signedIn: (grant) => {
+        queryClient.clear();
+        hint.set(true);
+        schedule(grant);
+        setStatus('signed-in');
+      },
+      signOut: async () => {
+        await logout();
+        endSession('signed-out');
+        notifications.show({ color: 'teal', title: 'Signed out', message: 'You have signed out of Usher.' });
+      },
+    }),
+    [status, meQuery.data, permissionsQuery.data, queryClient, schedule, endSession],
+  );
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
