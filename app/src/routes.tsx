@@ -5,6 +5,15 @@ import { ColorSchemeSync } from './layout/color-scheme-sync';
 import { RequireSession } from './layout/require-session';
 import { RouteError } from './layout/route-error';
 import { FullPageLoader } from './layout/full-page-loader';
+import { RequireSettings } from './layout/require-settings';
+
+function SettingsOutlet() {
+  return (
+    <RequireSettings>
+      <Outlet />
+    </RequireSettings>
+  );
+}
 
 function Root() {
   return (
@@ -40,8 +49,13 @@ export const router = createBrowserRouter(
                 { path: 'users', lazy: () => import('./users/user-library-page').then((m) => ({ Component: m.UserLibraryPage })) },
                 { path: 'users/:id', lazy: () => import('./users/user-detail-page').then((m) => ({ Component: m.UserDetailPage })) },
                 { path: 'settings', element: <Navigate to="/settings/roles" replace /> },
-                { path: 'settings/roles', lazy: () => import('./roles/roles-page').then((m) => ({ Component: m.RolesPage })) },
-                { path: 'settings/roles/:id', lazy: () => import('./roles/role-detail-page').then((m) => ({ Component: m.RoleDetailPage })) },
+                {
+                  element: <SettingsOutlet />,
+                  children: [
+                    { path: 'settings/roles', lazy: () => import('./roles/roles-page').then((m) => ({ Component: m.RolesPage })) },
+                    { path: 'settings/roles/:id', lazy: () => import('./roles/role-detail-page').then((m) => ({ Component: m.RoleDetailPage })) },
+                  ],
+                },
                 { path: '*', lazy: () => import('./layout/not-found').then((m) => ({ Component: m.NotFound })) },
               ],
             },

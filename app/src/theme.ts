@@ -7,4 +7,6 @@ export const theme = createTheme({
   // Focus rings for keyboard users only, and always visible when they tab.
   focusRing: 'auto',
   cursorType: 'pointer',
+  // People who ask their system for less motion get no transitions.
+  respectReducedMotion: true,
 });

@@ -14,8 +14,15 @@ export type SessionStatus = 'checking' | 'signed-in' | 'signed-out';
 
 export interface Session {
   status: SessionStatus;
+  /** Why the last session ended: on purpose (sign out) or not (expired, suspended...). */
+  endReason: 'ended' | 'signed-out' | null;
   me: Me | undefined;
+  /** Reading the signed-in user failed (not because the session ended). */
+  meError: unknown;
+  retryMe(): void;
   permissions: MyPermissions | undefined;
+  /** The permissions were asked for and answered (or failed): the App can decide what to show. */
+  permissionsSettled: boolean;
   /** Call after a successful POST /auth/login (mode session). */
   signedIn(grant: SessionGrant): void;
   signOut(): Promise<void>;
@@ -55,6 +62,7 @@ export const PUBLIC_PATHS = ['/login', '/accept-invite', '/reset-password', '/re
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<SessionStatus>('checking');
+  const [endReason, setEndReason] = useState<'ended' | 'signed-out' | null>(null);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const location = useLocation();
@@ -72,6 +80,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     (why: 'ended' | 'signed-out') => {
       clearTimer();
       hint.set(false);
+      setEndReason(why);
       setStatus((prev) => {
         if (prev === 'signed-in' && why === 'ended') {
           notifications.show({
@@ -86,7 +95,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       queryClient.clear();
       const here = locationRef.current;
       if (!PUBLIC_PATHS.includes(here.pathname)) {
-        const back = here.pathname + here.search;
+        // An ended session comes back to where the person was; signing out on purpose starts afresh.
+        const back = why === 'ended' ? here.pathname + here.search : '';
         navigate(`/login${back && back !== '/' ? `?redirect=${encodeURIComponent(back)}` : ''}`, { replace: true });
       }
     },
@@ -171,11 +181,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Session>(
     () => ({
       status,
+      endReason,
       me: meQuery.data,
+      meError: meQuery.error,
+      retryMe: () => void meQuery.refetch(),
       permissions: permissionsQuery.data,
+      permissionsSettled: permissionsQuery.isSuccess || permissionsQuery.isError,
       signedIn: (grant) => {
         queryClient.clear();
         hint.set(true);
+        setEndReason(null);
         schedule(grant);
         setStatus('signed-in');
       },
@@ -185,7 +200,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         notifications.show({ color: 'teal', title: 'Signed out', message: 'You have signed out of Usher.' });
       },
     }),
-    [status, meQuery.data, permissionsQuery.data, queryClient, schedule, endSession],
+    [status, endReason, meQuery.data, meQuery.error, meQuery.refetch, permissionsQuery.data, permissionsQuery.isSuccess, permissionsQuery.isError, queryClient, schedule, endSession],
   );
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -5,14 +5,27 @@ import { Button, Center, Stack, Text, Title } from '@mantine/core';
 import { useSession } from '../auth/session';
 import { isTfaSetupRequired } from '../auth/session-api';
 import { FullPageLoader } from './full-page-loader';
+import { describeError } from '../api/errors';
 
 export function RequireSession({ allowTfaSetup = false }: { allowTfaSetup?: boolean }) {
-  const { status, me, signOut } = useSession();
+  const { status, endReason, me, meError, retryMe, permissionsSettled, signOut } = useSession();
   const location = useLocation();
   if (status === 'checking') return <FullPageLoader label="Checking your session" />;
   if (status === 'signed-out') {
+    if (endReason === 'signed-out') return <Navigate to="/login" replace />;
     const back = location.pathname + location.search;
     return <Navigate to={`/login?redirect=${encodeURIComponent(back)}`} replace />;
+  }
+  if (!me && meError) {
+    return (
+      <Center h="100vh" p="md">
+        <Stack align="center" maw={420}>
+          <Title order={2}>Your account could not be loaded</Title>
+          <Text ta="center">{describeError(meError)}</Text>
+          <Button onClick={retryMe}>Try again</Button>
+        </Stack>
+      </Center>
+    );
   }
   if (!me) return <FullPageLoader label="Loading your account" />;
   const mustSetUpTfa = isTfaSetupRequired(me);
@@ -29,5 +42,6 @@ export function RequireSession({ allowTfaSetup = false }: { allowTfaSetup?: bool
       </Center>
     );
   }
+  if (!allowTfaSetup && !permissionsSettled) return <FullPageLoader label="Loading your permissions" />;
   return <Outlet />;
 }

@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useSession } from '../auth/session';
 import { useCan } from '../auth/permissions';
+import { canManageSettings } from './require-settings';
 import { fetchServerInfo } from '../auth/session-api';
 import { avatarName, displayName } from '../api/types';
 
@@ -15,7 +16,7 @@ export function Shell() {
   const can = useCan();
   const location = useLocation();
   const info = useQuery({ queryKey: ['server-info'], queryFn: fetchServerInfo, staleTime: 5 * 60_000 });
-  const showSettings = can.admin || can('directus_roles', 'update') || can('directus_roles', 'create') || can('directus_permissions', 'update');
+  const showSettings = canManageSettings(can);
   const name = me ? displayName(me) : '';
 
   return (

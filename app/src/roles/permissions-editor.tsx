@@ -209,7 +209,6 @@ function CustomPermissionModal(props: {
           onChange={setFilterText}
           autosize
           minRows={4}
-          formatOnBlur
           error={check.ok ? undefined : check.error}
           validationError={undefined}
         />

@@ -6,7 +6,7 @@ export function Panel({ title, icon, children }: { title: string; icon?: ReactNo
   return (
     <Paper withBorder p="md" component="section" aria-label={title}>
       <Stack gap="sm">
-        <Group gap="xs">
+        <Group gap="xs" wrap="nowrap">
           {icon}
           <Title order={2} fz="h4">
             {title}
