@@ -128,7 +128,7 @@ export function PermissionsEditor({ roleId, editable }: { roleId: string; editab
   );
 }
 
-function CustomPermissionModal(props: {
+export function CustomPermissionModal(props: {
   roleId: string;
   collection: CollectionInfo;
   action: Action;
