@@ -64,6 +64,31 @@ test('invite two people from a role page; one opens the mail, sets a password an
   // The role list counts them.
   await page.getByRole('link', { name: /Roles & Permissions/ }).click();
   await expect(page.getByRole('row', { name: new RegExp(role.name) })).toContainText('2');
+
+  // Grace's invitation: resent (a new mail; the first link stops working), then revoked.
+  await page.getByRole('link', { name: role.name }).click();
+  await page.getByRole('table', { name: `Users in ${role.name}` }).getByRole('link', { name: second }).click();
+  await expect(page.getByTestId('invite-details')).toContainText('pending');
+  const firstMail = await usher.smtp.waitFor((m) => m.to.includes(second.toLowerCase()), 10_000);
+  await page.getByRole('button', { name: 'Resend' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Invitation resent' })).toBeVisible();
+  const resent = await usher.smtp.waitFor((m) => m !== firstMail && m.to.includes(second.toLowerCase()), 10_000);
+  const oldLink = (firstMail.text.match(/https?:\/\/\S+accept-invite\S+/) ?? [])[0]!;
+  const newLink = (resent.text.match(/https?:\/\/\S+accept-invite\S+/) ?? [])[0]!;
+  expect(newLink).not.toBe(oldLink);
+  await page.getByRole('button', { name: 'Revoke' }).click();
+  await page.getByRole('dialog', { name: 'Revoke the invitation?' }).getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Invitation revoked' })).toBeVisible();
+  await expect(page.getByTestId('invite-details')).toContainText('revoked');
+  await shot(page, 'user-detail-invite-revoked');
+  const grace = await browser.newContext({ reducedMotion: 'reduce' });
+  const graces = await grace.newPage();
+  for (const link of [oldLink, newLink]) {
+    await graces.goto(link);
+    await expect(graces.getByText('This invitation link does not work')).toBeVisible();
+  }
+  await shot(graces, 'accept-invite-revoked');
+  await grace.close();
 });
 
 test('change a role from the user page and from Users in Role', async ({ page, api, shot }) => {

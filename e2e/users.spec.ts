@@ -67,6 +67,8 @@ test('configure a user: every field saved, API errors at the field, unsaved chan
 
   await page.reload();
   await expect(page.getByLabel('Title')).toHaveValue('Rear Admiral');
+  // The change is in the user's recent activity.
+  await expect(page.getByRole('region', { name: 'Recent activity' })).toContainText('Admin User updated this user');
   await expect(page.getByRole('combobox', { name: 'Role' })).toHaveValue(other.name);
   await shot(page, 'user-detail');
 

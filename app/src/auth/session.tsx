@@ -36,23 +36,30 @@ export function useSession(): Session {
   return session;
 }
 
-// A hint (not a credential: the session cookie is httpOnly) that this browser signed in before, so
-// a first visit does not ask the server to refresh a session that cannot exist.
+// What this browser knows of its session (not a credential: the session cookie is httpOnly): when
+// it expires and how long it lasts. A page load inside that time goes straight in (the first API
+// answer confirms it), a first visit does not ask the server about a session that cannot exist,
+// and open tabs share what the last refresh learned.
 const HINT = 'usher.session';
+interface Known {
+  expiresAt: number;
+  ttl: number;
+}
 const hint = {
-  get: () => {
+  get: (): Known | null => {
     try {
-      return localStorage.getItem(HINT) === '1';
+      const v = JSON.parse(localStorage.getItem(HINT) ?? 'null') as Known | null;
+      return v && typeof v.expiresAt === 'number' && typeof v.ttl === 'number' ? v : null;
     } catch {
-      return true;
+      return null;
     }
   },
-  set: (on: boolean) => {
+  set: (known: Known | null) => {
     try {
-      if (on) localStorage.setItem(HINT, '1');
+      if (known) localStorage.setItem(HINT, JSON.stringify(known));
       else localStorage.removeItem(HINT);
     } catch {
-      // storage disabled: the hint is only an optimisation
+      // storage disabled: every load then asks the server
     }
   },
 };
@@ -79,7 +86,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const endSession = useCallback(
     (why: 'ended' | 'signed-out') => {
       clearTimer();
-      hint.set(false);
+      hint.set(null);
       setEndReason(why);
       setStatus((prev) => {
         if (prev === 'signed-in' && why === 'ended') {
@@ -103,12 +110,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [navigate, queryClient],
   );
 
+  const scheduleAt = useCallback(
+    (at: number) => {
+      clearTimer();
+      refreshAt.current = at;
+      timer.current = setTimeout(() => void doRefreshRef.current(), Math.max(0, at - Date.now()));
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+
   const schedule = useCallback(
     (grant: SessionGrant) => {
-      clearTimer();
-      const delay = refreshDelay(grant.expires);
-      refreshAt.current = Date.now() + delay;
-      timer.current = setTimeout(() => void doRefresh(), delay);
+      const now = Date.now();
+      hint.set({ expiresAt: now + grant.expires, ttl: grant.expires });
+      scheduleAt(now + refreshDelay(grant.expires));
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [],
@@ -122,18 +138,28 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // the server that the session is gone ends it.
       const code = (err as { code?: string }).code;
       if (code === 'NETWORK_ERROR') {
-        timer.current = setTimeout(() => void doRefresh(), 15_000);
+        timer.current = setTimeout(() => void doRefreshRef.current(), 15_000);
         return;
       }
       endSession('ended');
     }
   }, [endSession, schedule]);
+  const doRefreshRef = useRef(doRefresh);
+  doRefreshRef.current = doRefresh;
 
-  // On load: is there a session? Refreshing answers that and tells when it expires.
+  // On load: a session known to be current is used at once; one near its end (or of unknown age)
+  // is refreshed first, which also says whether it still exists.
   useEffect(() => {
     let cancelled = false;
-    if (!hint.get()) {
+    const known = hint.get();
+    if (!known) {
       setStatus('signed-out');
+      return;
+    }
+    const due = known.expiresAt - known.ttl + refreshDelay(known.ttl);
+    if (Date.now() < due) {
+      scheduleAt(due);
+      setStatus('signed-in');
       return;
     }
     refreshSession()
@@ -144,13 +170,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       })
       .catch(() => {
         if (cancelled) return;
-        hint.set(false);
+        hint.set(null);
         setStatus('signed-out');
       });
     return () => {
       cancelled = true;
     };
-  }, [schedule]);
+  }, [schedule, scheduleAt]);
 
   // A laptop waking from sleep: timers ran late, so check the clock when the page shows again.
   useEffect(() => {
@@ -170,11 +196,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signedIn = status === 'signed-in';
   const meQuery = useQuery({ queryKey: ['me'], queryFn: fetchMe, enabled: signedIn, staleTime: 60_000 });
-  const tfaPending = meQuery.data ? isTfaSetupRequired(meQuery.data) : true;
+  // Asked together with the user (not after): only someone who must still set up 2FA is refused it.
+  const tfaPending = meQuery.data ? isTfaSetupRequired(meQuery.data) : false;
   const permissionsQuery = useQuery({
     queryKey: ['permissions', 'me'],
     queryFn: fetchMyPermissions,
-    enabled: signedIn && !!meQuery.data && !tfaPending,
+    enabled: signedIn && !tfaPending,
     staleTime: 60_000,
   });
 
@@ -189,7 +216,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       permissionsSettled: permissionsQuery.isSuccess || permissionsQuery.isError,
       signedIn: (grant) => {
         queryClient.clear();
-        hint.set(true);
         setEndReason(null);
         schedule(grant);
         setStatus('signed-in');

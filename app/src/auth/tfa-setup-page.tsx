@@ -16,6 +16,7 @@ export function TfaSetupPage() {
       <TfaSetup
         onDone={async () => {
           await queryClient.invalidateQueries({ queryKey: ['me'] });
+          await queryClient.invalidateQueries({ queryKey: ['permissions', 'me'] });
           navigate('/users', { replace: true });
         }}
       />
