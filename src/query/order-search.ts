@@ -4,6 +4,8 @@ import { errors } from '../errors.js';
 import { fieldAllowed, type CollectionAccess } from '../access/types.js';
 import { getCollection, getField, type CollectionDef } from './collections.js';
 import { and, col, compileFilter, fieldRef, or, type CompileScope, type Sql } from './filter.js';
+import type { Dialect } from '../db/index.js';
+import { ftsQuery, MIN_INDEXED_TERM, PG_SEPARATOR, pgSearchExpression, searchIndexFor } from '../db/search-index.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -64,21 +66,57 @@ function checkedField(scope: CompileScope, collection: CollectionDef, name: stri
 /**
  * `search`: a case-insensitive substring match over the text fields the caller may read, never the
  * concealed ones (Directus searched them all, issue #23894), plus equality on ids and numbers.
+ * Where the collection has a substring index (../db/search-index.ts), the text match goes through
+ * it for terms it can look up, with the same results as the LIKE it stands for.
  */
-export function buildSearch(collection: CollectionDef, access: CollectionAccess, alias: string, term: string): Sql {
-  const needle = `%${term.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+export function buildSearch(collection: CollectionDef, access: CollectionAccess, alias: string, term: string, dialect: Dialect): Sql {
+  const lowered = term.toLowerCase();
+  const needle = `%${lowered.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const text: string[] = [];
   const parts: Sql[] = [];
   for (const [name, field] of Object.entries(collection.fields)) {
     // Fields the caller may read on some rows only are left out of search rather than half-searched.
     if (field.concealed || field.o2m || !fieldAllowed(access, name) || access.fieldConditions?.has(name)) continue;
     if (field.type === 'string' || field.type === 'text') {
-      const target = field.lowerColumn ? col(alias, field.lowerColumn) : sql`lower(${col(alias, name)})`;
-      parts.push(sql`${target} like ${needle} escape '\\'`);
+      text.push(name);
     } else if (field.type === 'uuid' && UUID.test(term)) {
-      parts.push(sql`${col(alias, name)} = ${term.toLowerCase()}`);
+      parts.push(sql`${col(alias, name)} = ${lowered}`);
     } else if (field.type === 'integer' && /^-?\d{1,15}$/.test(term)) {
       parts.push(sql`${col(alias, name)} = ${Number(term)}`);
     }
   }
-  return or(parts);
+  return or([...searchText(collection, alias, text, lowered, needle, dialect), ...parts]);
+}
+
+/** The text part of a search over `fields`: through the index where it can serve, else LIKE. */
+function searchText(collection: CollectionDef, alias: string, fields: string[], lowered: string, needle: string, dialect: Dialect): Sql[] {
+  const like = (name: string) => {
+    const field = collection.fields[name]!;
+    const target = field.lowerColumn ? col(alias, field.lowerColumn) : sql`lower(${col(alias, name)})`;
+    return sql`${target} like ${needle} escape '\\'`;
+  };
+  const index = searchIndexFor(collection.table);
+  const indexed = index ? fields.filter((f) => Object.hasOwn(index.fields, f)) : [];
+  if (!index || indexed.length === 0 || !indexUsable(lowered, dialect)) return fields.map(like);
+  const others = fields.filter((f) => !indexed.includes(f)).map(like);
+  if (dialect === 'sqlite') {
+    const fts = sql.id(index.name);
+    // Exact on its own: the FTS table holds these fields lowered the same way, matched as a substring.
+    return [sql`${col(alias, 'rowid')} in (select rowid from ${fts} where ${fts} match ${ftsQuery(lowered, indexed, index)})`, ...others];
+  }
+  // PostgreSQL: the joined fields contain the term when one of them does (the term has no
+  // separator), so the indexed expression narrows the rows and, unless all are readable, the
+  // readable ones decide.
+  const joined = sql`${pgSearchExpression(index, alias)} like ${needle} escape '\\'`;
+  const all = indexed.length === Object.keys(index.fields).length;
+  return [all ? joined : and([joined, or(indexed.map(like))]), ...others];
+}
+
+/**
+ * The index serves terms of three characters or more (trigrams). A NUL would end the FTS5 query
+ * string early, and a term holding PostgreSQL's separator could match across two fields.
+ */
+function indexUsable(lowered: string, dialect: Dialect): boolean {
+  if ([...lowered].length < MIN_INDEXED_TERM || lowered.includes('\0')) return false;
+  return dialect === 'sqlite' || !lowered.includes(PG_SEPARATOR);
 }

@@ -52,7 +52,7 @@ export async function readItems(ctx: QueryContext, collectionName: string, query
 
   const ruleWhere = access.filter ? compileFilter({ ...scope, checkAccess: false }, collection, alias, scope.resolveRule(access.filter)) : null;
   const requestWhere = query.filter ? compileFilter(scope, collection, alias, requestVariables(ctx, query.filter)) : null;
-  const searchWhere = query.search ? buildSearch(collection, access, alias, query.search) : null;
+  const searchWhere = query.search ? buildSearch(collection, access, alias, query.search, ctx.db.dialect) : null;
   const systemWhere = opts.where ? compileFilter({ ...scope, checkAccess: false }, collection, alias, opts.where) : null;
   const where = and([ruleWhere, requestWhere, searchWhere, systemWhere].filter((p): p is Sql => p !== null));
 

@@ -4,9 +4,11 @@ import type { Migration } from 'kysely';
 import * as coreTables from './0001-core-tables.js';
 import * as auth from './0002-auth.js';
 import * as state from './0003-state.js';
+import * as searchIndex from './0004-search-index.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core-tables': coreTables,
   '0002-auth': auth,
   '0003-state': state,
+  '0004-search-index': searchIndex,
 };
