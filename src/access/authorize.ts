@@ -9,9 +9,7 @@ import { newScope } from '../query/run.js';
 import { substituteVariables, type Variables } from '../query/variables.js';
 import { validatePayload } from '../query/evaluate.js';
 import type { Filter } from '../query/types.js';
-import { rulesForRole } from '../modules/permissions/permissions.repository.js';
-import { APP_MINIMAL_RULES, type PermissionRule } from './policy.js';
-import { ADMIN_POLICY, fieldAllowed, type AccessPolicy, type Accountability, type Action } from './types.js';
+import { ADMIN_POLICY, fieldAllowed, type AccessPolicy, type Action, type CollectionAccess } from './types.js';
 
 export interface WriteCheck {
   collection: string;
@@ -22,13 +20,6 @@ export interface WriteCheck {
   keys?: readonly (string | number)[];
   /** The payload as the client sent it, checked against the rule's validation. */
   payload?: Record<string, unknown>;
-  /**
-   * The permission rows behind `policy`, one rule each (see `callerRules`). With them, each field
-   * is checked against the rows of the rules that grant that field, not against the union of
-   * every rule's rows: a row granting `first_name` on every user, merged with the app's own
-   * "update yourself" rule, must not open everyone's email and password.
-   */
-  rules?: readonly PermissionRule[];
 }
 
 export interface WriteGrant {
@@ -51,7 +42,7 @@ export async function authorizeWrite(db: Db, policy: AccessPolicy, variables: Va
   if (keys.length > 0 && (await countRows(db, check.collection, keys, access.filter, variables)) !== new Set(keys).size) {
     throw errors.forbidden();
   }
-  if (keys.length > 0 && check.rules) await authorizeFieldsPerRow(db, variables, check, keys);
+  if (keys.length > 0) await authorizeFieldsPerRow(db, variables, check.collection, access, check.fields, keys);
   const presets = (access.presets ? substituteVariables(access.presets, variables) : {}) as Record<string, unknown>;
   if (access.validation && check.payload) {
     const rule = substituteVariables(access.validation, variables) as Filter;
@@ -78,27 +69,27 @@ async function countRows(db: Db, collectionName: string, keys: readonly (string 
 }
 
 /**
- * The rules that make up a caller's rights, unmerged, as buildPolicy composes them for writes.
- * (Only the app's minimal rules and the role's rows can grant a write.)
+ * Each field written must be granted, on every key, by a rule whose row filter opens that key: a
+ * rule granting `first_name` on every user, merged with the app's own "update yourself" rule, must
+ * not open everyone's email and password. The policy compiles these per-field conditions once
+ * per role (buildPolicy's fieldConditions); the row filter checked above covers the fields every
+ * rule grants.
  */
-export async function callerRules(db: Db, accountability: Accountability): Promise<PermissionRule[]> {
-  if (accountability.admin) return [];
-  return [...(accountability.app ? APP_MINIMAL_RULES : []), ...(await rulesForRole(db.kysely, accountability.role))];
-}
-
-/** Every key must match, for each field written, the row filter of some rule that grants that field. */
-async function authorizeFieldsPerRow(db: Db, variables: Variables, check: WriteCheck, keys: readonly (string | number)[]): Promise<void> {
-  const rules = check.rules!.filter((r) => r.collection === check.collection && r.action === check.action);
+async function authorizeFieldsPerRow(
+  db: Db,
+  variables: Variables,
+  collection: string,
+  access: CollectionAccess,
+  fields: Iterable<string>,
+  keys: readonly (string | number)[],
+): Promise<void> {
   const checked = new Set<string>();
-  for (const field of check.fields) {
-    const granting = rules.filter((r) => r.fields !== null && (r.fields.includes('*') || r.fields.includes(field)));
-    if (granting.length === 0) throw errors.forbidden();
-    const filters = granting.map((r) => (r.permissions && Object.keys(r.permissions).length > 0 ? r.permissions : null));
-    if (filters.includes(null)) continue; // a rule that grants the field on every row
-    const filter: Filter = filters.length === 1 ? filters[0]! : { _or: filters as Filter[] };
-    const signature = JSON.stringify(filter);
+  for (const field of fields) {
+    const condition = access.fieldConditions?.get(field);
+    if (!condition) continue;
+    const signature = JSON.stringify(condition);
     if (checked.has(signature)) continue;
     checked.add(signature);
-    if ((await countRows(db, check.collection, keys, filter, variables)) !== new Set(keys).size) throw errors.forbidden();
+    if ((await countRows(db, collection, keys, condition, variables)) !== new Set(keys).size) throw errors.forbidden();
   }
 }

@@ -98,6 +98,17 @@ function assertAdminOnly(ctx: ItemWriteContext, fields: Set<string>): void {
   for (const f of fields) if (ADMIN_ONLY.has(f)) throw errors.forbidden({ reason: `Only admins may change "${f}"` });
 }
 
+function assertBatchSize(ctx: ItemWriteContext, n: number): void {
+  if (n > ctx.maxBatch) throw errors.invalidPayload(`Exceeded max batch mutation limit of ${ctx.maxBatch}`);
+}
+
+/** The rule's presets go under the payload (the payload wins), as in Directus. */
+function withPresets(item: PreparedRole, presets: Record<string, unknown>, payload: unknown, mode: 'create' | 'update'): PreparedRole {
+  if (Object.keys(presets).length === 0) return item;
+  const merged = prepareRole({ ...presets, ...(payload as object) }, mode);
+  return { ...merged, id: item.id };
+}
+
 async function applyMembers(trx: Kysely<Database>, role: string, members: NonNullable<PreparedRole['users']>): Promise<void> {
   const wanted = [...(members.set ?? []), ...members.add];
   if (wanted.length > 0) {
@@ -119,13 +130,13 @@ async function assertAdminRemains(trx: Kysely<Database>, before: number): Promis
 
 export const rolesWriter: ItemWriter = {
   async create(ctx, payloads) {
-    if (payloads.length > ctx.maxBatch) throw errors.invalidPayload(`Exceeded max batch mutation limit of ${ctx.maxBatch}`);
+    assertBatchSize(ctx, payloads.length);
     const prepared: PreparedRole[] = [];
     for (const p of payloads) {
       const item = prepareRole(p, 'create');
       assertAdminOnly(ctx, item.fields);
-      await authorizeWrite(ctx.db, ctx.policy, ctx.variables, { collection: COLLECTION, action: 'create', fields: [...item.fields], payload: p as Record<string, unknown> });
-      prepared.push(item);
+      const { presets } = await authorizeWrite(ctx.db, ctx.policy, ctx.variables, { collection: COLLECTION, action: 'create', fields: [...item.fields], payload: p as Record<string, unknown> });
+      prepared.push(withPresets(item, presets, p, 'create'));
     }
     const now = nowIso();
     const ids: string[] = [];
@@ -144,14 +155,15 @@ export const rolesWriter: ItemWriter = {
   },
 
   async update(ctx, changes: ItemChange[]) {
+    assertBatchSize(ctx, changes.reduce((n, c) => n + c.keys.length, 0));
     const planned: { keys: string[]; item: PreparedRole }[] = [];
     for (const change of changes) {
       const item = prepareRole(change.data, 'update');
       assertAdminOnly(ctx, item.fields);
       const keys = change.keys.map(String);
-      await authorizeWrite(ctx.db, ctx.policy, ctx.variables, { collection: COLLECTION, action: 'update', fields: [...item.fields], keys, payload: change.data as Record<string, unknown> });
+      const { presets } = await authorizeWrite(ctx.db, ctx.policy, ctx.variables, { collection: COLLECTION, action: 'update', fields: [...item.fields], keys, payload: change.data as Record<string, unknown> });
       if (item.users && keys.length !== 1) throw errors.invalidPayload('"users" can only be set on one role at a time');
-      planned.push({ keys, item });
+      planned.push({ keys, item: withPresets(item, presets, change.data, 'update') });
     }
     const now = nowIso();
     const all = [...new Set(planned.flatMap((p) => p.keys))];
@@ -173,6 +185,7 @@ export const rolesWriter: ItemWriter = {
   /** Deleting a role leaves its users without a role, suspended, as Directus does. */
   async remove(ctx, keys: Key[]) {
     const unique = [...new Set(keys.map(String))];
+    assertBatchSize(ctx, unique.length);
     if (unique.length === 0) return;
     await authorizeWrite(ctx.db, ctx.policy, ctx.variables, { collection: COLLECTION, action: 'delete', fields: [], keys: unique });
     const now = nowIso();

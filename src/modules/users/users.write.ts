@@ -6,7 +6,7 @@ import { errors } from '../../errors.js';
 import type { Db } from '../../db/index.js';
 import type { Database, NewUserRow, UserRow, UserRowUpdate } from '../../db/schema.js';
 import type { AccessPolicy, Accountability } from '../../access/types.js';
-import { authorizeWrite, callerRules } from '../../access/authorize.js';
+import { authorizeWrite } from '../../access/authorize.js';
 import type { Variables } from '../../query/variables.js';
 import { hashPassword, newId } from '../../util/crypto.js';
 import { nowIso } from '../../util/time.js';
@@ -83,7 +83,6 @@ export async function createUsers(ctx: WriteContext, payloads: unknown[]): Promi
 export async function updateUsers(ctx: WriteContext, changes: UserChange[]): Promise<string[]> {
   assertBatchSize(ctx, changes.reduce((n, c) => n + c.keys.length, 0));
   const { auth_password_policy: policy } = await readSettings(ctx.db.kysely);
-  const rules = await callerRules(ctx.db, ctx.accountability);
   const planned: { keys: string[]; item: PreparedUser }[] = [];
   for (const change of changes) {
     let item = prepareUser(change.data, 'update', policy);
@@ -97,7 +96,6 @@ export async function updateUsers(ctx: WriteContext, changes: UserChange[]): Pro
       fields: item.fields,
       keys: change.keys,
       payload: change.data as Record<string, unknown>,
-      rules,
     });
     if (Object.keys(presets).length > 0) item = prepareUser({ ...presets, ...(change.data as object) }, 'update', policy);
     planned.push({ keys: [...new Set(change.keys)], item });
