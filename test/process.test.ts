@@ -107,6 +107,23 @@ describe.concurrent('the usher bin', () => {
   }
 });
 
+describe('several processes bootstrapping one new SQLite file at once', () => {
+  it('all succeed; there is one admin and one Administrator role, reported by exactly one of them', { timeout: 30_000 }, async () => {
+    const cwd = tempDir('usher-race-');
+    const env = { ADMIN_EMAIL: 'race@example.com', ADMIN_PASSWORD: 'a long enough password, 1' };
+    const runs = await Promise.all([1, 2, 3].map(() => run(BIN, ['bootstrap'], cwd, env)));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(runs.filter((r) => r.stdout.includes('race@example.com')).length).toBe(1);
+    const db = createSqliteDb(join(cwd, 'data', 'usher.db'));
+    try {
+      expect(await db.kysely.selectFrom('directus_users').select('email').execute()).toEqual([{ email: 'race@example.com' }]);
+      expect((await db.kysely.selectFrom('directus_roles').select('name').execute()).map((r) => r.name)).toEqual(['Administrator']);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
 /** A running `usher start`, its URL (PORT=0 lets the system pick a free port) and its output. */
 interface Server {
   child: ChildProcess;

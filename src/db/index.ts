@@ -4,9 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, sql, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
+import { UsherSqliteDialect } from './sqlite-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -57,7 +58,7 @@ export function createSqliteDb(filename: string): Db {
   // SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. Use JavaScript's
   // Unicode-aware lowering so `_icontains: "élodie"` finds "Élodie" on both.
   native.function('lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withBooleanBinding(native) }) });
+  const kysely = new Kysely<Database>({ dialect: new UsherSqliteDialect({ database: withBooleanBinding(native) }) });
   return {
     kysely,
     dialect: 'sqlite',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { createTestDb, DIALECTS, type TestDb } from '../../test/db.js';
 import type { Db } from './index.js';
 import { migrate, pendingMigrations } from './migrate.js';
@@ -154,6 +154,42 @@ for (const dialect of DIALECTS) {
       while ((await pendingMigrations(t.db)).length < ALL.length) await migrate(t.db, 'down');
       const { results } = await migrate(t.db, 'down');
       expect(results).toEqual([]);
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`a migration that fails (${dialect})`, () => {
+    let t: TestDb;
+    beforeAll(async () => {
+      t = await createTestDb(dialect, { migrate: false });
+    });
+    afterAll(async () => {
+      await t?.cleanup();
+    });
+
+    it('leaves nothing of its batch behind: earlier steps of the same run are rolled back too', async () => {
+      const migrator = new Migrator({
+        db: t.db.kysely,
+        migrationTableName: 'usher_probe_migrations',
+        migrationLockTableName: 'usher_probe_migrations_lock',
+        provider: {
+          getMigrations: async () => ({
+            '0001-probe-a': { up: async (db) => void (await db.schema.createTable('directus_probe_a').addColumn('id', 'integer').execute()) },
+            '0002-probe-b': {
+              up: async (db) => {
+                await db.schema.createTable('directus_probe_b').addColumn('id', 'integer').execute();
+                throw new Error('probe migration fails after its first statement');
+              },
+            },
+          }),
+        },
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      expect((error as Error).message).toBe('probe migration fails after its first statement');
+      expect(results?.map((r) => r.status)).toEqual(['Success', 'Error']);
+      expect(await tables(t.db)).toEqual([]);
+      expect((await migrator.getMigrations()).every((m) => m.executedAt === undefined)).toBe(true);
     });
   });
 }

@@ -23,6 +23,19 @@ export async function bootstrap(db: Db, config: Config): Promise<BootstrapResult
   const passwordHash = await hashPassword(config.admin.password ?? generatedPassword!);
   const role = newId();
   const id = newId();
+  try {
+    await createAdmin(db, config, { role, id, passwordHash });
+  } catch (err) {
+    // Another process bootstrapping the same database at the same moment got there first (the
+    // unique email index refused this one): that admin stands, and this run changes nothing.
+    if ((await countUsers(db.kysely)) > 0) return { migrated, admin: null };
+    throw err;
+  }
+  return { migrated, admin: { id, email: config.admin.email, role, generatedPassword } };
+}
+
+async function createAdmin(db: Db, config: Config, ids: { role: string; id: string; passwordHash: string }): Promise<void> {
+  const { role, id, passwordHash } = ids;
   await db.kysely.transaction().execute(async (trx) => {
     await insertRole(trx, { id: role, name: 'Administrator', icon: 'verified', description: 'Initial administrative role with unrestricted access', enforce_tfa: false, admin_access: true, app_access: true });
     await insertUser(trx, {
@@ -39,5 +52,4 @@ export async function bootstrap(db: Db, config: Config): Promise<BootstrapResult
     });
     await updateSettings(trx, { project_name: config.projectName });
   });
-  return { migrated, admin: { id, email: config.admin.email, role, generatedPassword } };
 }
