@@ -3,6 +3,10 @@
 // credential; a role change keeps them working with the new role's rights; a password change ends
 // every session but the one that made it (the static token stays); a logout ends that session.
 //
+// Every change is made through the API, as a client makes it (an admin's PATCH or DELETE, the
+// user's own PATCH /users/me with the credential under test), so the paths tested are the ones
+// that run.
+//
 // It runs twice: in one process, and across two app instances over one database (SQLite file, and
 // PostgreSQL when TEST_PG_URL is set), the change made through instance A and the next request
 // sent to instance B, after B has already served the credential once (so a cache in B would show).
@@ -15,8 +19,6 @@ import { createPostgresDb, createSqliteDb, type Db } from '../../db/index.js';
 import { createTestDb, DIALECTS, TEST_PG_URL, type TestDb } from '../../../test/db.js';
 import { describeEachDb, testConfig, type TestApp } from '../../../test/harness.js';
 import { makeRole, makeUser, type RoleFixture, type UserFixture } from '../../../test/fixtures.js';
-import { deleteUsersByIds, updateUserColumns } from '../users/users.repository.js';
-import { changePassword } from '../users/credentials.js';
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'a brand new passphrase 2';
@@ -34,6 +36,8 @@ interface Cluster {
   /** Where the next request goes (the same instance as `a` in the one-process run). */
   b: Node;
   adminRole: RoleFixture;
+  /** The static token of an admin who is not the user under test: makes the admin's changes. */
+  adminToken: string;
 }
 
 type Kind = 'json-mode access token' | 'session cookie' | 'refresh token' | 'static token';
@@ -48,6 +52,8 @@ interface Held {
    * /auth/refresh first; when that succeeds, the access token it gave makes the GET.
    */
   use(node: Node, url?: string): Promise<LightMyRequestResponse>;
+  /** Any request with this credential (a refresh token refreshes first, as in `use`). */
+  send(node: Node, opts: InjectOptions): Promise<LightMyRequestResponse>;
   /** Signs this credential's session out (a static token has none: another session is used). */
   logout(node: Node): Promise<LightMyRequestResponse>;
 }
@@ -68,6 +74,7 @@ async function hold(kind: Kind, c: Cluster, user: UserFixture): Promise<Held> {
       return {
         session: () => sessionClaim(access_token),
         use: (node, url = ME) => node.request({ url, as: access_token }),
+        send: (node, opts) => node.request({ ...opts, as: access_token }),
         logout: (node) => logoutJson(node, refresh_token),
       };
     }
@@ -76,19 +83,22 @@ async function hold(kind: Kind, c: Cluster, user: UserFixture): Promise<Held> {
       return {
         session: () => sessionClaim(cookie),
         use: (node, url = ME) => node.request({ url, cookies: { [SESSION]: cookie } }),
+        send: (node, opts) => node.request({ ...opts, cookies: { [SESSION]: cookie } }),
         logout: (node) => node.request({ method: 'POST', url: '/auth/logout', payload: { mode: 'session' }, cookies: { [SESSION]: cookie } }),
       };
     }
     case 'refresh token': {
       let { access_token, refresh_token } = (await login(c.a, user, 'json')).json().data;
+      const send = async (node: Node, opts: InjectOptions) => {
+        const res = await node.request({ method: 'POST', url: '/auth/refresh', payload: { refresh_token } });
+        if (res.statusCode !== 200) return res;
+        ({ access_token, refresh_token } = res.json().data);
+        return node.request({ ...opts, as: access_token });
+      };
       return {
         session: () => sessionClaim(access_token),
-        use: async (node, url = ME) => {
-          const res = await node.request({ method: 'POST', url: '/auth/refresh', payload: { refresh_token } });
-          if (res.statusCode !== 200) return res;
-          ({ access_token, refresh_token } = res.json().data);
-          return node.request({ url, as: access_token });
-        },
+        use: (node, url = ME) => send(node, { url }),
+        send,
         logout: (node) => logoutJson(node, refresh_token),
       };
     }
@@ -96,6 +106,7 @@ async function hold(kind: Kind, c: Cluster, user: UserFixture): Promise<Held> {
       return {
         session: () => null,
         use: (node, url = ME) => node.request({ url, as: user.token }),
+        send: (node, opts) => node.request({ ...opts, as: user.token }),
         logout: async (node) => {
           const other = (await login(c.a, user, 'json')).json().data;
           return logoutJson(node, other.refresh_token);
@@ -113,44 +124,60 @@ interface Event {
   outcome(kind: Kind): Outcome;
 }
 
+/** A request that must succeed: the change really happened. */
+async function ok(res: Promise<LightMyRequestResponse>, status = 200): Promise<void> {
+  const r = await res;
+  expect(r.statusCode, r.body).toBe(status);
+}
+
+const adminPatch = (c: Cluster, user: UserFixture, payload: object) =>
+  ok(c.a.request({ method: 'PATCH', url: `/users/${user.id}?fields=id`, as: c.adminToken, payload }));
+const changeOwnPassword = (node: Node, send: Held['send']) =>
+  ok(send(node, { method: 'PATCH', url: '/users/me?fields=id', payload: { password: NEW_PASSWORD } }));
+
 const EVENTS: Event[] = [
   {
     name: 'suspend',
-    apply: (c, user) => updateUserColumns(c.a.db.kysely, user.id, { status: 'suspended' }),
+    apply: (c, user) => adminPatch(c, user, { status: 'suspended' }),
     // A refresh says why, as Directus does; every other request only that the credential is no good.
     outcome: (kind) => ({ refused: kind === 'refresh token' ? 'USER_SUSPENDED' : 'INVALID_CREDENTIALS' }),
   },
   {
     name: 'archive',
-    apply: (c, user) => updateUserColumns(c.a.db.kysely, user.id, { status: 'archived' }),
+    apply: (c, user) => adminPatch(c, user, { status: 'archived' }),
     outcome: () => ({ refused: 'INVALID_CREDENTIALS' }),
   },
   {
     name: 'delete',
-    apply: async (c, user) => {
-      expect(await deleteUsersByIds(c.a.db.kysely, [user.id])).toBe(1);
-    },
+    apply: (c, user) => ok(c.a.request({ method: 'DELETE', url: `/users/${user.id}`, as: c.adminToken }), 204),
     outcome: () => ({ refused: 'INVALID_CREDENTIALS' }),
   },
   {
     name: 'role change (admin -> app role)',
     apply: async (c, user) => {
       const editors = await makeRole(c.a.db, { app: true });
-      await updateUserColumns(c.a.db.kysely, user.id, { role: editors.id });
+      await adminPatch(c, user, { role: editors.id });
     },
     outcome: () => 'new rights',
   },
   {
     name: 'password change made by this session',
-    apply: (c, user, held) => changePassword(c.a.db.kysely, user.id, NEW_PASSWORD, held.session()),
+    // PATCH /users/me with the credential under test (a static token has no session: every
+    // session ends, the static token stays).
+    apply: (c, _user, held) => changeOwnPassword(c.a, held.send),
     outcome: () => 'kept',
   },
   {
     name: 'password change made by another session',
     apply: async (c, user) => {
-      const other = (await login(c.a, user, 'json')).json().data.access_token;
-      await changePassword(c.a.db.kysely, user.id, NEW_PASSWORD, sessionClaim(other));
+      const other = (await login(c.a, user, 'json')).json().data.access_token as string;
+      await changeOwnPassword(c.a, (node, opts) => node.request({ ...opts, as: other }));
     },
+    outcome: (kind) => (kind === 'static token' ? 'kept' : { refused: 'INVALID_CREDENTIALS' }),
+  },
+  {
+    name: 'password change made by an admin',
+    apply: (c, user) => adminPatch(c, user, { password: NEW_PASSWORD }),
     outcome: (kind) => (kind === 'static token' ? 'kept' : { refused: 'INVALID_CREDENTIALS' }),
   },
   {
@@ -205,7 +232,7 @@ function defineMatrix(cluster: () => Cluster): void {
     it('after a password change the old password no longer signs in and the new one does', async () => {
       const c = cluster();
       const user = await makeUser(c.a.db, { password: PASSWORD, role: c.adminRole.id });
-      await changePassword(c.a.db.kysely, user.id, NEW_PASSWORD, null);
+      await adminPatch(c, user, { password: NEW_PASSWORD });
       const old = await c.b.request({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: PASSWORD } });
       expect(old.statusCode).toBe(401);
       const fresh = await c.b.request({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: NEW_PASSWORD } });
@@ -219,7 +246,7 @@ function defineMatrix(cluster: () => Cluster): void {
       const keeper = await hold('session cookie', c, user);
       const others = await Promise.all([hold('json-mode access token', c, user), hold('session cookie', c, user), hold('refresh token', c, user)]);
       const theirs = await hold('json-mode access token', c, bystander);
-      await changePassword(c.a.db.kysely, user.id, NEW_PASSWORD, keeper.session());
+      await changeOwnPassword(c.a, keeper.send);
       expect((await keeper.use(c.b)).statusCode).toBe(200);
       for (const other of others) expect((await other.use(c.b)).statusCode).toBe(401);
       expect((await theirs.use(c.b)).statusCode).toBe(200);
@@ -255,7 +282,7 @@ function defineMatrix(cluster: () => Cluster): void {
       const held = await hold('json-mode access token', c, user);
       expect((await held.use(c.b, ALL_USERS)).statusCode).toBe(200);
       const nothing = await makeRole(c.a.db, { app: false });
-      await updateUserColumns(c.a.db.kysely, user.id, { role: nothing.id });
+      await adminPatch(c, user, { role: nothing.id });
       const res = await held.use(c.b, ALL_USERS);
       expect(res.statusCode, res.body).toBe(403);
       expect(res.json().errors[0].extensions.code).toBe('FORBIDDEN');
@@ -265,9 +292,9 @@ function defineMatrix(cluster: () => Cluster): void {
       const c = cluster();
       const user = await makeUser(c.a.db, { password: PASSWORD, role: c.adminRole.id });
       const held = await hold('refresh token', c, user);
-      await updateUserColumns(c.a.db.kysely, user.id, { status: 'suspended' });
+      await adminPatch(c, user, { status: 'suspended' });
       expect((await held.use(c.b)).statusCode).toBe(401);
-      await updateUserColumns(c.a.db.kysely, user.id, { status: 'active' });
+      await adminPatch(c, user, { status: 'active' });
       const res = await held.use(c.b);
       expect(res.statusCode, res.body).toBe(401);
       expect(res.json().errors[0].extensions.code).toBe('INVALID_CREDENTIALS');
@@ -279,7 +306,7 @@ function defineMatrix(cluster: () => Cluster): void {
 describeEachDb(
   'the revocation matrix, in one process',
   (t) => {
-    defineMatrix(() => ({ a: t(), b: t(), adminRole: t().adminRole }));
+    defineMatrix(() => ({ a: t(), b: t(), adminRole: t().adminRole, adminToken: t().admin.token! }));
   },
   ENV,
 );
@@ -316,8 +343,8 @@ for (const dialect of DIALECTS) {
       apps.push(appA, appB);
       await Promise.all(apps.map((a) => a.ready()));
       const adminRole = await makeRole(testDb.db, { name: 'Administrator', admin: true });
-      await makeUser(testDb.db, { email: 'admin@example.com', role: adminRole.id });
-      cluster = { a: nodeOf(appA, testDb.db), b: nodeOf(appB, dbB), adminRole };
+      const admin = await makeUser(testDb.db, { email: 'admin@example.com', role: adminRole.id });
+      cluster = { a: nodeOf(appA, testDb.db), b: nodeOf(appB, dbB), adminRole, adminToken: admin.token! };
     });
 
     afterAll(async () => {
