@@ -5,9 +5,9 @@ import type { ReactNode } from 'react';
 export function PageHeader({ title, icon, children, ...rest }: { title: ReactNode; icon?: ReactNode; children?: ReactNode } & GroupProps) {
   return (
     <Group justify="space-between" align="center" mb="md" wrap="wrap" gap="sm" {...rest}>
-      <Group gap="sm" wrap="nowrap">
+      <Group gap="sm" wrap="nowrap" miw={0} style={{ flex: '1 1 280px' }}>
         {icon}
-        <Title order={1} fz="h2">
+        <Title order={1} fz="h2" style={{ overflowWrap: 'anywhere' }}>
           {title}
         </Title>
       </Group>

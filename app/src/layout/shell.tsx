@@ -9,6 +9,7 @@ import { useCan } from '../auth/permissions';
 import { canManageSettings } from './require-settings';
 import { fetchServerInfo } from '../auth/session-api';
 import { avatarName, displayName } from '../api/types';
+import { useTrackPage } from './use-track-page';
 
 export function Shell() {
   const [opened, { toggle, close }] = useDisclosure();
@@ -18,6 +19,7 @@ export function Shell() {
   const info = useQuery({ queryKey: ['server-info'], queryFn: fetchServerInfo, staleTime: 5 * 60_000 });
   const showSettings = canManageSettings(can);
   const name = me ? displayName(me) : '';
+  useTrackPage(location.pathname);
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">

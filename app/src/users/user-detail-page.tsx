@@ -182,6 +182,11 @@ function UserEditor({ user }: { user: User | null }) {
           </Button>
         )}
       </PageHeader>
+      {isNew && !anyWritable && (
+        <Alert color="gray" mb="md" role="alert">
+          Your role can't create users. Ask an admin to create the user, or to give your role that permission.
+        </Alert>
+      )}
       {!anyWritable && !isNew && (
         <Alert color="gray" mb="md">
           You can view this user but not change them.

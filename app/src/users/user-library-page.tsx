@@ -83,7 +83,7 @@ export function UserLibraryPage() {
     { value: NO_ROLE, label: 'No role' },
     ...(roles.data ?? []).map((r) => ({ value: r.id, label: r.name })),
   ];
-  const statusOptions = USER_STATUSES.filter((s) => s !== 'archived' || state.showArchived).map((s) => ({ value: s, label: STATUS_LABELS[s] }));
+  const statusOptions = USER_STATUSES.filter((s) => s !== 'archived' || state.showArchived || state.status === 'archived').map((s) => ({ value: s, label: STATUS_LABELS[s] }));
 
   return (
     <>
@@ -221,7 +221,7 @@ export function UserLibraryPage() {
                     <Table.Td>
                       <Group gap="sm" wrap="nowrap">
                         <Avatar name={avatarName(user)} color="initials" size="sm" />
-                        <Text component={Link} to={`/users/${user.id}`} size="sm" fw={500} c="inherit" td="none">
+                        <Text component={Link} to={`/users/${user.id}`} size="sm" fw={500} c="inherit" td="none" aria-label={name}>
                           {[user.first_name, user.last_name].filter(Boolean).join(' ') || '—'}
                         </Text>
                       </Group>
