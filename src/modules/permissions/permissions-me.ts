@@ -6,6 +6,7 @@ import type { AccessPolicy, Action } from '../../access/types.js';
 import { collections, getCollection } from '../../query/collections.js';
 import type { Variables } from '../../query/variables.js';
 import { ADMIN_ONLY_FIELDS } from '../users/users.fields.js';
+import { SETTINGS_COLLECTION, SETTINGS_FIELDS } from '../settings/settings.fields.js';
 
 export interface ActionAccess {
   access: 'none' | 'partial' | 'full';
@@ -37,7 +38,24 @@ export function permissionsOf(policy: AccessPolicy): Record<string, Record<Actio
     }
     out[name] = entry;
   }
+  out[SETTINGS_COLLECTION] = settingsAccess(policy);
   return out;
+}
+
+/** Settings: read as the rules say; changed by admins only (PATCH /settings). */
+function settingsAccess(policy: AccessPolicy): Record<Action, ActionAccess> {
+  const none: ActionAccess = { access: 'none' };
+  if (policy.admin) {
+    const full: ActionAccess = { access: 'full', fields: ['*'], presets: null };
+    return { create: none, read: full, update: full, delete: none };
+  }
+  const access = policy.can(SETTINGS_COLLECTION, 'read');
+  let read = none;
+  if (access) {
+    const fields = access.fields === '*' ? [...SETTINGS_FIELDS] : SETTINGS_FIELDS.filter((f) => access.fields !== '*' && access.fields.has(f));
+    read = fields.length === SETTINGS_FIELDS.length ? { access: 'full', fields: ['*'], presets: null } : { access: 'partial', fields, presets: null };
+  }
+  return { create: none, read, update: none, delete: none };
 }
 
 /** Directus 10's item-level answer: may the caller update or delete this one item? */

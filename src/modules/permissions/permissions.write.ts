@@ -12,12 +12,16 @@ import { newScope } from '../../query/run.js';
 import { nowIso } from '../../util/time.js';
 import { recordActivity } from '../activity/activity.service.js';
 import { existingRoleIds } from '../roles/roles.repository.js';
+import { SETTINGS_COLLECTION, SETTINGS_FIELDS } from '../settings/settings.fields.js';
+import { ADMIN_ONLY_FIELDS } from '../users/users.fields.js';
 import { bumpPermissionsVersion } from './permissions-version.js';
 import type { ItemChange, ItemWriter, Key } from '../items.write-routes.js';
 
 const COLLECTION = 'directus_permissions';
 const ACTIONS = ['create', 'read', 'update', 'delete'];
 const FIELDS = new Set(['role', 'collection', 'action', 'permissions', 'validation', 'presets', 'fields']);
+/** Usher's collections, and the settings singleton (served by /settings, not the query language). */
+const PERMISSION_COLLECTIONS = [...Object.keys(collections), SETTINGS_COLLECTION];
 
 interface Prepared {
   row: Updateable<PermissionsTable>;
@@ -28,7 +32,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function prepare(payload: unknown, mode: 'create' | 'update', current?: { collection: string }): Prepared {
+function prepare(payload: unknown, mode: 'create' | 'update', current?: { collection: string; action: string }): Prepared {
   if (!isObject(payload)) throw errors.invalidPayload('A permission must be an object');
   const out: Prepared = { row: {}, fields: new Set() };
   const row = out.row as Record<string, unknown>;
@@ -40,8 +44,8 @@ function prepare(payload: unknown, mode: 'create' | 'update', current?: { collec
       if (value !== null && typeof value !== 'string') throw errors.failedValidation('role', 'uuid', 'Value has to be a role id or null (the public role).');
       row.role = value;
     } else if (field === 'collection') {
-      if (typeof value !== 'string' || !getCollection(value)) {
-        throw errors.failedValidation('collection', 'in', `Value has to be one of ${Object.keys(collections).join(', ')}.`, { valid: Object.keys(collections) });
+      if (typeof value !== 'string' || !PERMISSION_COLLECTIONS.includes(value)) {
+        throw errors.failedValidation('collection', 'in', `Value has to be one of ${PERMISSION_COLLECTIONS.join(', ')}.`, { valid: PERMISSION_COLLECTIONS });
       }
       row.collection = value;
     } else if (field === 'action') {
@@ -64,8 +68,10 @@ function prepare(payload: unknown, mode: 'create' | 'update', current?: { collec
 }
 
 /** Field names in `fields` and filters in `permissions`/`validation` must exist in the collection. */
-function checkAgainstCollection(row: Updateable<PermissionsTable>, current?: { collection: string }): void {
-  const collection = getCollection((row.collection as string | undefined) ?? current?.collection ?? '');
+function checkAgainstCollection(row: Updateable<PermissionsTable>, current?: { collection: string; action: string }): void {
+  const name = (row.collection as string | undefined) ?? current?.collection ?? '';
+  if (name === SETTINGS_COLLECTION) return checkSettingsRule(row, current);
+  const collection = getCollection(name);
   if (!collection) return;
   if (typeof row.fields === 'string') {
     for (const f of row.fields.split(',')) {
@@ -83,6 +89,36 @@ function checkAgainstCollection(row: Updateable<PermissionsTable>, current?: { c
       throw err;
     }
   }
+  if (collection.name === 'directus_users' && typeof row.presets === 'string') {
+    // status, role, token ... are admin-only whatever a rule says: a preset could never apply.
+    const adminOnly = Object.keys((JSON.parse(row.presets) as object | null) ?? {}).filter((f) => ADMIN_ONLY_FIELDS.has(f));
+    if (adminOnly.length > 0) {
+      throw errors.failedValidation('presets', 'admin_only', `Only admins may set "${adminOnly[0]}": a rule can't preset it.`, { invalid: adminOnly });
+    }
+  }
+}
+
+/**
+ * Settings are one row that only admins change (PATCH /settings), so a rule on them can only
+ * grant reading, of every field or some, with no row filter: anything else would look like a
+ * right Usher does not give.
+ */
+function checkSettingsRule(row: Updateable<PermissionsTable>, current?: { action: string }): void {
+  const action = (row.action as string | undefined) ?? current?.action;
+  if (action !== undefined && action !== 'read') {
+    throw errors.failedValidation('action', 'in', 'Settings can only be changed by admins; a rule on "directus_settings" can only grant "read".', { valid: ['read'] });
+  }
+  for (const key of ['permissions', 'validation', 'presets'] as const) {
+    const text = row[key];
+    if (typeof text === 'string' && Object.keys(JSON.parse(text)).length > 0) {
+      throw errors.failedValidation(key, 'null', `"directus_settings" is a single row: a rule on it takes no ${key}.`);
+    }
+  }
+  if (typeof row.fields === 'string') {
+    for (const f of row.fields.split(',')) {
+      if (f !== '*' && !SETTINGS_FIELDS.includes(f)) throw errors.failedValidation('fields', 'in', `"${f}" is not a field of "directus_settings".`);
+    }
+  }
 }
 
 export const permissionsWriter: ItemWriter = {
@@ -91,8 +127,8 @@ export const permissionsWriter: ItemWriter = {
     const prepared: Prepared[] = [];
     for (const p of payloads) {
       const item = prepare(p, 'create');
-      await authorizeWrite(ctx.db, ctx.policy, ctx.variables, { collection: COLLECTION, action: 'create', fields: [...item.fields], payload: p as Record<string, unknown> });
-      prepared.push(item);
+      const { presets } = await authorizeWrite(ctx.db, ctx.policy, ctx.variables, { collection: COLLECTION, action: 'create', fields: [...item.fields], payload: p as Record<string, unknown> });
+      prepared.push(Object.keys(presets).length > 0 ? prepare({ ...presets, ...(p as object) }, 'create') : item);
     }
     const roles = [...new Set(prepared.map((p) => p.row.role).filter((r): r is string => typeof r === 'string'))];
     const existing = await existingRoleIds(ctx.db.kysely, roles);
@@ -118,10 +154,12 @@ export const permissionsWriter: ItemWriter = {
     const planned: { keys: number[]; item: Prepared }[] = [];
     for (const change of changes) {
       const keys = change.keys.map(Number);
-      const currentRows = await ctx.db.kysely.selectFrom('directus_permissions').select(['id', 'collection']).where('id', 'in', keys).execute();
+      const currentRows = await ctx.db.kysely.selectFrom('directus_permissions').select(['id', 'collection', 'action']).where('id', 'in', keys).execute();
       const item = prepare(change.data, 'update', currentRows[0]);
-      await authorizeWrite(ctx.db, ctx.policy, ctx.variables, { collection: COLLECTION, action: 'update', fields: [...item.fields], keys, payload: change.data as Record<string, unknown> });
-      planned.push({ keys, item });
+      // Each row is checked against its own collection: one change may span several.
+      for (const current of currentRows.slice(1)) prepare(change.data, 'update', current);
+      const { presets } = await authorizeWrite(ctx.db, ctx.policy, ctx.variables, { collection: COLLECTION, action: 'update', fields: [...item.fields], keys, payload: change.data as Record<string, unknown> });
+      planned.push({ keys, item: Object.keys(presets).length > 0 ? prepare({ ...presets, ...(change.data as object) }, 'update', currentRows[0]) : item });
     }
     const roles = [...new Set(planned.map((p) => p.item.row.role).filter((r): r is string => typeof r === 'string'))];
     const existing = await existingRoleIds(ctx.db.kysely, roles);

@@ -87,6 +87,43 @@ describeEachDb('admin-only fields and preferences', (t) => {
     expect((await t().request({ url: '/users/me?fields=role', as: me.token })).json().data.role).toBe(t().adminRole.id);
   });
 
+  describe("a rule's presets cannot set them either", () => {
+    // Rows written straight into the table, as an older Usher (or a hand-made row) may have left
+    // them: the API refuses to create such a rule (see the next test), the writes refuse to use one.
+    let presetting: UserFixture;
+    let prefPresetting: UserFixture;
+    beforeAll(async () => {
+      presetting = await userWithRights(t(), 'presets-admin-only@example.com', {
+        create: { fields: 'email,first_name', presets: { role: otherRole, status: 'active' } },
+        update: { fields: 'first_name', presets: { status: 'suspended' } },
+      });
+      prefPresetting = await userWithRights(t(), 'presets-prefs@example.com', { update: { fields: 'first_name', presets: { appearance: 'dark' } } });
+    });
+
+    it('create: a preset role or status is 403 and no user is made', async () => {
+      const res = await expectUnchanged(t(), () => t().request({ method: 'POST', url: '/users', as: presetting.token, payload: { email: 'preset-made@example.com' } }));
+      expect(res.statusCode, res.body).toBe(403);
+    });
+
+    it('update: a preset status is 403 and nothing changes', async () => {
+      const res = await expectUnchanged(t(), () => patch('/users/me', presetting.token, { first_name: 'Preset' }));
+      expect(res.statusCode, res.body).toBe(403);
+    });
+
+    it("update: a preset preference on another user is 403 (preferences are their user's)", async () => {
+      const res = await expectUnchanged(t(), () => patch(`/users/${other.id}`, prefPresetting.token, { first_name: 'Preset' }));
+      expect(res.statusCode, res.body).toBe(403);
+    });
+
+    it('POST /permissions refuses a rule on directus_users that presets an admin-only field', async () => {
+      const res = await expectUnchanged(t(), () =>
+        t().request({ method: 'POST', url: '/permissions', as: t().admin.token, payload: { role: otherRole, collection: 'directus_users', action: 'create', fields: ['email'], presets: { role: otherRole } } }),
+      );
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().errors[0].extensions).toMatchObject({ code: 'FAILED_VALIDATION', field: 'presets' });
+    });
+  });
+
   describe('preferences', () => {
     const prefs = {
       language: 'fr-FR',
@@ -119,6 +156,33 @@ describeEachDb('admin-only fields and preferences', (t) => {
     it('the same rule lets them change their own preferences', async () => {
       const res = await patch('/users/me?fields=appearance', everything.token, { appearance: 'light' });
       expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().data).toEqual({ appearance: 'light' });
+    });
+
+    it("are read as null on other users' rows by a non-admin who may read every field of every user, and cannot be filtered, sorted or searched to find them", async () => {
+      await patch(`/users/${other.id}`, t().admin.token, { language: 'xx-SECRET', appearance: 'dark', theme_light: 'Secret Theme' });
+      const fields = ['id', ...Object.keys(prefs)].join(',');
+      const res = await t().request({ url: `/users/${other.id}?fields=${fields}`, as: everything.token! });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().data).toEqual({ id: other.id, ...Object.fromEntries(Object.keys(prefs).map((k) => [k, null])) });
+      const all = await t().request({ url: '/users?fields=*&limit=-1', as: everything.token! });
+      expect(all.body).not.toContain('xx-SECRET');
+      expect(all.body).not.toContain('Secret Theme');
+      const filtered = await t().request({ url: '/users?fields=id&filter[language][_eq]=xx-SECRET', as: everything.token! });
+      expect(filtered.statusCode, filtered.body).toBe(200);
+      expect(filtered.json().data).toEqual([]);
+      const searched = await t().request({ url: '/users?fields=id&search=xx-SECRET', as: everything.token! });
+      expect(searched.json().data).toEqual([]);
+      const sorted = await t().request({ url: `/users?fields=id&filter[id][_in]=${other.id},${everything.id}&sort=theme_light`, as: everything.token! });
+      expect(sorted.statusCode, sorted.body).toBe(200);
+      // The admin reads them all.
+      const asAdmin = await t().request({ url: `/users/${other.id}?fields=language,theme_light`, as: t().admin.token });
+      expect(asAdmin.json().data).toEqual({ language: 'xx-SECRET', theme_light: 'Secret Theme' });
+    });
+
+    it('are read by their own user', async () => {
+      await patch('/users/me', everything.token, { appearance: 'light' });
+      const res = await t().request({ url: '/users/me?fields=appearance', as: everything.token! });
       expect(res.json().data).toEqual({ appearance: 'light' });
     });
 

@@ -54,7 +54,11 @@ export async function createUsers(ctx: WriteContext, payloads: unknown[]): Promi
       fields: item.fields,
       payload: payload as Record<string, unknown>,
     });
-    if (Object.keys(presets).length > 0) item = prepareUser({ ...presets, ...(payload as object) }, 'create', policy);
+    if (Object.keys(presets).length > 0) {
+      item = prepareUser({ ...presets, ...(payload as object) }, 'create', policy);
+      // A rule's presets must not set what the caller may not: admin-only fields stay admin-only.
+      assertAdminOnly(ctx, item.fields);
+    }
     prepared.push(item);
   }
   await assertUnique(ctx.db.kysely, prepared, []);
@@ -97,7 +101,12 @@ export async function updateUsers(ctx: WriteContext, changes: UserChange[]): Pro
       keys: change.keys,
       payload: change.data as Record<string, unknown>,
     });
-    if (Object.keys(presets).length > 0) item = prepareUser({ ...presets, ...(change.data as object) }, 'update', policy);
+    if (Object.keys(presets).length > 0) {
+      item = prepareUser({ ...presets, ...(change.data as object) }, 'update', policy);
+      // A rule's presets must not set what the caller may not: admin-only fields and others' preferences.
+      assertAdminOnly(ctx, item.fields);
+      assertPreferencesOwn(ctx, item.fields, change.keys);
+    }
     planned.push({ keys: [...new Set(change.keys)], item });
   }
   const allKeys = [...new Set(planned.flatMap((p) => p.keys))];
