@@ -23,6 +23,20 @@ export interface BenchOptions {
   cpuProfDir: string | undefined;
   /** Scenario keys to run (all when empty). */
   only: string[];
+  /** 1,000,000 users, and only the list and search scenarios. */
+  large: boolean;
+  /** Run the same requests against Directus 10 in the same session, alternating the two. */
+  vsDirectus: boolean;
+  /** Users seeded into Directus (default: the same as --users). */
+  directusUsers: number;
+  /** Where Directus 10 is installed (../shared/peers/README.md): PEERS_DIR or ~/.cache/usher-peers. */
+  peersDir: string;
+  /** The folder with directus10-start.sh and directus10-stop.sh. */
+  peersScripts: string;
+  /** Two Usher processes on one PostgreSQL: throughput and cross-process revocation (needs --db pg). */
+  scale: boolean;
+  /** The search term of the search scenario. */
+  searchTerm: string;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -37,7 +51,15 @@ const USAGE = `usage: npm run bench -- [options]
   --no-ceiling          skip the bare Fastify hello-world ceiling
   --keep                keep the data folder / database afterwards
   --cpu-prof DIR        run the server under node --cpu-prof, writing the profile to DIR
-  --only KEYS           comma-separated scenario keys to run (users-me, users-list)
+  --only KEYS           comma-separated scenario keys to run (see SCENARIO KEYS below)
+  --large               1,000,000 users (unless --users is given), list and search scenarios only
+  --search TERM         the search scenario's term (default 1234: about 20 matches in 100,000)
+  --vs-directus         also run Directus 10.13.4 (installed per ../shared/peers/README.md), alternating
+  --directus-users N    users seeded into Directus (default: the same as --users)
+  --peers-dir DIR       where Directus is installed (default PEERS_DIR or ~/.cache/usher-peers)
+  --peers-scripts DIR   directus10-start.sh / -stop.sh (default ../shared/peers)
+  --scale               two Usher processes on one PostgreSQL (needs --db pg): throughput of one vs
+                        two, and revocations / permission changes across them
   --help`;
 
 export class UsageError extends Error {}
@@ -60,6 +82,13 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       only: { type: 'string', default: '' },
+      large: { type: 'boolean', default: false },
+      search: { type: 'string', default: '1234' },
+      'vs-directus': { type: 'boolean', default: false },
+      'directus-users': { type: 'string' },
+      'peers-dir': { type: 'string' },
+      'peers-scripts': { type: 'string' },
+      scale: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -74,10 +103,23 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
   const pgUrl = values['pg-url'] ?? env.TEST_PG_URL;
   if (db === 'pg' && !pgUrl) throw new UsageError('--db pg needs --pg-url or TEST_PG_URL');
   if (db === 'pg') checkLoopback(pgUrl!);
+  if (values.scale && db !== 'pg') throw new UsageError('--scale needs --db pg (two processes share one PostgreSQL)');
+  if (values.scale && values['vs-directus']) throw new UsageError('--scale and --vs-directus are separate runs');
+  const usersGiven = argv.some((a) => a === '--users' || a.startsWith('--users='));
+  const users = usersGiven || !values.large ? wholeNumber('--users', values.users, 0, 10_000_000) : 1_000_000;
+  if (!/^[\p{L}\p{N} .@_-]{3,50}$/u.test(values.search)) throw new UsageError('--search: 3 to 50 letters, digits, spaces or . @ _ -');
+  const home = env.HOME ?? '/root';
   return {
     db,
     pgUrl,
-    users: wholeNumber('--users', values.users, 0, 10_000_000),
+    users,
+    large: values.large,
+    searchTerm: values.search,
+    vsDirectus: values['vs-directus'],
+    directusUsers: values['directus-users'] === undefined ? users : wholeNumber('--directus-users', values['directus-users'], 0, 10_000_000),
+    peersDir: values['peers-dir'] ?? env.PEERS_DIR ?? `${home}/.cache/usher-peers`,
+    peersScripts: values['peers-scripts'] ?? new URL('../../shared/peers', import.meta.url).pathname,
+    scale: values.scale,
     duration: wholeNumber('--duration', values.duration, 1, 600),
     warmup: wholeNumber('--warmup', values.warmup, 0, 120),
     connections: values.connections.split(',').map((c) => wholeNumber('--connections', c.trim(), 1, 1000)),

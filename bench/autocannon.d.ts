@@ -11,6 +11,14 @@ declare module 'autocannon' {
     pipelining?: number;
     /** Stop after this many errors. */
     bailout?: number;
+    /** Each connection loops over these; setupRequest may rewrite method, path, headers and body. */
+    requests?: Array<{ setupRequest?: (req: RawRequest) => RawRequest }>;
+  }
+  export interface RawRequest {
+    method?: string;
+    path?: string;
+    body?: string;
+    headers?: Record<string, string>;
   }
   export interface Histogram {
     average: number;

@@ -3,9 +3,14 @@
 import autocannon from 'autocannon';
 import { CpuWindow, rssMb, waitForQuiet } from './proc.js';
 import type { RunningServer } from './server.js';
+import type { RequestSpec } from './scenarios.js';
 
 export interface LoadSpec {
-  path: string;
+  /** Request number i; called once per request when `varies`, else once. */
+  request: (i: number) => RequestSpec;
+  varies?: boolean;
+  /** Where request numbering continues from (so that created emails stay unique across runs). */
+  counter?: { next: number };
   headers: Record<string, string>;
   connections: number;
   /** Seconds. */
@@ -42,24 +47,56 @@ export interface Measurement {
   repeats?: number[];
 }
 
-export async function runLoad(server: RunningServer, spec: LoadSpec): Promise<Measurement> {
-  if (!server.baseUrl.startsWith('http://127.0.0.1:')) throw new Error('bench: load only goes to 127.0.0.1');
+/**
+ * autocannon on each server at once (connections split evenly), with their CPU summed: one server
+ * is the usual case, two is --scale.
+ */
+export async function runLoad(target: RunningServer | RunningServer[], spec: LoadSpec): Promise<Measurement> {
+  const servers = Array.isArray(target) ? target : [target];
+  if (!servers.every((s) => s.baseUrl.startsWith('http://127.0.0.1:'))) throw new Error('bench: load only goes to 127.0.0.1');
+  const pids = servers.map((s) => s.pid);
   const dbPids = spec.dbPids ?? [];
-  const quietWaitS = await waitForQuiet(server.pid, dbPids);
-  const window = new CpuWindow(server.pid, dbPids);
+  const quietWaitS = await waitForQuiet(pids, dbPids);
+  const window = new CpuWindow(pids, dbPids);
   const latencies = new Latencies();
-  const result = await autocannon({
-    url: server.baseUrl + spec.path,
-    connections: spec.connections,
-    duration: spec.duration,
-    headers: spec.headers,
-    timeout: 10,
-  }).on('response', (_client, status, _bytes, ms) => {
-    if (status >= 200 && status < 300) latencies.add(ms);
-  });
+  const counter = spec.counter ?? { next: 0 };
+  const first = spec.request(counter.next);
+  const results = await Promise.all(
+    servers.map((server, n) =>
+      autocannon({
+        url: server.baseUrl + first.path,
+        method: first.method,
+        body: first.body,
+        connections: Math.max(1, Math.floor(spec.connections / servers.length) + (n < spec.connections % servers.length ? 1 : 0)),
+        duration: spec.duration,
+        headers: spec.headers,
+        timeout: 10,
+        requests: spec.varies
+          ? [
+              {
+                setupRequest: (req) => {
+                  const r = spec.request(counter.next++);
+                  req.method = r.method;
+                  req.path = r.path;
+                  req.body = r.body;
+                  return req;
+                },
+              },
+            ]
+          : undefined,
+      }).on('response', (_client, status, _bytes, ms) => {
+        if (status >= 200 && status < 300) latencies.add(ms);
+      }),
+    ),
+  );
   const cpu = window.close();
-  const requests = result.requests.total;
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
+  const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((n, r) => n + f(r), 0);
+  const requests = sum((r) => r.requests.total);
+  const duration = Math.max(...results.map((r) => r.duration));
+  const statusCodes: Record<string, number> = {};
+  for (const r of results) for (const [code, s] of Object.entries(r.statusCodeStats)) statusCodes[code] = (statusCodes[code] ?? 0) + s.count;
+  const result = { duration, errors: sum((r) => r.errors), timeouts: sum((r) => r.timeouts), non2xx: sum((r) => r.non2xx) };
+  const server = servers[0]!;
   const measurement: Measurement = {
     connections: spec.connections,
     durationS: result.duration,
@@ -78,13 +115,13 @@ export async function runLoad(server: RunningServer, spec: LoadSpec): Promise<Me
     clientCores: cpu.clientMs / 1000 / cpu.seconds,
     otherCores: cpu.otherMs !== null ? cpu.otherMs / 1000 / cpu.seconds : null,
     quietWaitS,
-    rssMbAfter: rssMb(server.pid),
+    rssMbAfter: servers.length === 1 ? rssMb(server.pid) : servers.reduce((n, s) => n + (rssMb(s.pid) ?? 0), 0),
   };
   return measurement;
 }
 
 /** Load whose figures are thrown away: JIT, caches and pools warm before the measured runs. */
-export async function warmUp(server: RunningServer, spec: Omit<LoadSpec, 'duration'>, seconds: number): Promise<void> {
+export async function warmUp(server: RunningServer | RunningServer[], spec: Omit<LoadSpec, 'duration'>, seconds: number): Promise<void> {
   if (seconds > 0) await runLoad(server, { ...spec, duration: seconds });
 }
 

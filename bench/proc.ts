@@ -53,6 +53,16 @@ export function selfCpuMs(): number {
   return (user + system) / 1000;
 }
 
+function sumCpu(pids: number[]): number | null {
+  let total = 0;
+  for (const p of pids) {
+    const ms = cpuMs(p);
+    if (ms === null) return null;
+    total += ms;
+  }
+  return total;
+}
+
 export interface CpuUse {
   seconds: number;
   serverMs: number | null;
@@ -69,18 +79,21 @@ export class CpuWindow {
   private readonly db: Map<number, number | null>;
   private readonly client = selfCpuMs();
   private readonly machine = machineBusyMs();
+  private readonly pids: number[];
 
+  /** `pid`: the server (or servers, summed) under test. */
   constructor(
-    private readonly pid: number,
+    pid: number | number[],
     private readonly dbPids: number[] = [],
   ) {
-    this.server = cpuMs(pid);
+    this.pids = Array.isArray(pid) ? pid : [pid];
+    this.server = sumCpu(this.pids);
     this.db = new Map(dbPids.map((p) => [p, cpuMs(p)]));
   }
 
   close(): CpuUse {
     const seconds = (performance.now() - this.started) / 1000;
-    const server = cpuMs(this.pid);
+    const server = sumCpu(this.pids);
     const machine = machineBusyMs();
     const serverMs = server !== null && this.server !== null ? server - this.server : null;
     let dbMs = 0;
@@ -101,7 +114,7 @@ export class CpuWindow {
  * process uses less than `maxOtherCores`, over a 1-second window, for at most `maxWaitS` seconds.
  * Answers how long it waited.
  */
-export async function waitForQuiet(serverPid: number, dbPids: number[], maxOtherCores = 0.25, maxWaitS = 60): Promise<number> {
+export async function waitForQuiet(serverPid: number | number[], dbPids: number[], maxOtherCores = 0.25, maxWaitS = 60): Promise<number> {
   const started = performance.now();
   while ((performance.now() - started) / 1000 < maxWaitS) {
     const window = new CpuWindow(serverPid, dbPids);

@@ -25,6 +25,12 @@ const STATUSES: [string, number][] = [
   ['archived', 0.04],
 ];
 
+/** The login scenario's users: login0@example.com ... with this password (test-only). */
+export const LOGIN_PASSWORD = 'Bench-login-password-1';
+export const loginEmail = (i: number) => `login${i}@example.com`;
+/** The non-admin with a row-filtered role. */
+export const READER_EMAIL = 'reader@example.com';
+
 /** A small, fast, seedable PRNG (mulberry32): reproducible data without a dependency. */
 export function createRandom(seed: number): () => number {
   let a = seed >>> 0;
