@@ -104,6 +104,26 @@ for (const dialect of DIALECTS) {
       expect(refreshed.statusCode).toBe(401);
     });
 
+    it('a reset ends sessions of every kind (json, cookie, session) and keeps the static token', async () => {
+      const user = await freshUser(t());
+      const json = (await login(t(), user.email, user.password!)).json().data;
+      const cookieLogin = await t().request({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: user.password, mode: 'cookie' } });
+      const refreshCookie = cookieLogin.cookies.find((c) => c.name === 'directus_refresh_token')!.value;
+      const sessionLogin = await t().request({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: user.password, mode: 'session' } });
+      const sessionCookie = sessionLogin.cookies.find((c) => c.name === 'directus_session_token')!.value;
+      expect((await t().request({ url: '/users/me', cookies: { directus_session_token: sessionCookie } })).statusCode).toBe(200);
+
+      const { token } = await mailedToken(t(), user.email);
+      expect((await reset(t(), token, 'Another-new-password-1')).statusCode).toBe(204);
+
+      expect((await t().request({ url: '/users/me', as: json.access_token })).statusCode).toBe(401);
+      expect((await t().request({ url: '/users/me', cookies: { directus_session_token: sessionCookie } })).statusCode).toBe(401);
+      expect((await t().request({ method: 'POST', url: '/auth/refresh', cookies: { directus_refresh_token: refreshCookie } })).statusCode).toBe(401);
+      const remaining = await t().db.kysely.selectFrom('directus_sessions').select('token').where('user', '=', user.id).execute();
+      expect(remaining).toEqual([]);
+      expect((await t().request({ url: '/users/me?fields=id', as: user.token })).json().data).toEqual({ id: user.id });
+    });
+
     it('uses an allowed reset_url for the link', async () => {
       const user = await freshUser(t());
       const { mail, token } = await mailedToken(t(), user.email, { reset_url: ALLOWED_RESET_URL });

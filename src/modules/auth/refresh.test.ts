@@ -1,58 +1,15 @@
 // POST /auth/refresh (reference §2.3): rotation in json and cookie modes, a renewed cookie in
-// session mode, the payload and credential errors, theft detection (a refresh token rotated away
-// and presented again after the grace window ends the whole session), concurrent refreshes inside
-// the window, users who are no longer active, and refresh tokens that are only ever stored hashed.
+// session mode, the payload and credential errors, concurrent refreshes inside the grace window,
+// users who are no longer active, and refresh tokens that are only ever stored hashed. Theft
+// detection after the window is in refresh.reuse.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
 import { decodeJwt } from 'jose';
 import { describeEachDb, type TestApp } from '../../../test/harness.js';
 import { runScenarios } from '../../../test/scenario.js';
-import { makeRole, makeUser, type UserFixture } from '../../../test/fixtures.js';
+import { makeRole } from '../../../test/fixtures.js';
 import { sha256 } from '../../util/crypto.js';
 import { updateUserColumns } from '../users/users.repository.js';
-
-const PASSWORD = 'correct horse battery staple';
-const ENV = { RATE_LIMITER_LOGIN_ENABLED: 'false' };
-const REFRESH = 'directus_refresh_token';
-const SESSION = 'directus_session_token';
-
-async function newUser(t: TestApp): Promise<UserFixture> {
-  const role = await makeRole(t.db, { app: true });
-  return makeUser(t.db, { password: PASSWORD, role: role.id });
-}
-
-async function login(t: TestApp, user: UserFixture, mode: 'json' | 'cookie' | 'session' = 'json'): Promise<LightMyRequestResponse> {
-  const res = await t.request({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: PASSWORD, mode } });
-  expect(res.statusCode, res.body).toBe(200);
-  return res;
-}
-
-async function loginJson(t: TestApp, user: UserFixture): Promise<{ access_token: string; refresh_token: string }> {
-  return (await login(t, user, 'json')).json().data;
-}
-
-function refreshJson(t: TestApp, token: string) {
-  return t.request({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: token } });
-}
-
-function refreshCookie(t: TestApp, name: string, value: string, mode?: 'cookie' | 'session') {
-  return t.request({ method: 'POST', url: '/auth/refresh', ...(mode ? { payload: { mode } } : {}), cookies: { [name]: value } });
-}
-
-function cookieOf(res: LightMyRequestResponse, name: string) {
-  return res.cookies.find((c) => c.name === name);
-}
-
-function code(res: LightMyRequestResponse): string | undefined {
-  return res.json().errors?.[0]?.extensions?.code;
-}
-
-const me = (t: TestApp, accessToken: string) => t.request({ url: '/users/me?fields=id', as: accessToken });
-const meByCookie = (t: TestApp, jwt: string) => t.request({ url: '/users/me?fields=id', cookies: { [SESSION]: jwt } });
-
-async function sessionsOf(t: TestApp, userId: string) {
-  return t.db.kysely.selectFrom('directus_sessions').selectAll().where('user', '=', userId).execute();
-}
+import { code, cookieOf, ENV, login, loginJson, me, meByCookie, newUser, REFRESH, refreshCookie, refreshJson, SESSION, sessionsOf } from './refresh.test-support.js';
 
 describeEachDb(
   'POST /auth/refresh',
@@ -307,71 +264,4 @@ describeEachDb(
     });
   },
   ENV,
-);
-
-describeEachDb(
-  'POST /auth/refresh: reuse after the grace window (SESSION_REFRESH_GRACE_PERIOD=0)',
-  (t) => {
-    for (const mode of ['json', 'cookie'] as const) {
-      it(`${mode}: a rotated-away token presented again ends the whole session`, async () => {
-        const user = await newUser(t());
-        const other = await loginJson(t(), user); // another session of the same user: not touched
-        const first = await login(t(), user, mode);
-        const t0 = mode === 'json' ? first.json().data.refresh_token : cookieOf(first, REFRESH)!.value;
-        const a0 = first.json().data.access_token;
-        const send = (token: string) => (mode === 'json' ? refreshJson(t(), token) : refreshCookie(t(), REFRESH, token, 'cookie'));
-
-        const rotated = await send(t0);
-        expect(rotated.statusCode, rotated.body).toBe(200);
-        const t1 = mode === 'json' ? rotated.json().data.refresh_token : cookieOf(rotated, REFRESH)!.value;
-        const a1 = rotated.json().data.access_token;
-        expect((await me(t(), a1)).statusCode).toBe(200);
-
-        const replay = await send(t0);
-        expect(replay.statusCode, replay.body).toBe(401);
-        expect(code(replay)).toBe('INVALID_CREDENTIALS');
-
-        // The current token and every access token of that session are dead too.
-        expect((await send(t1)).statusCode).toBe(401);
-        expect((await me(t(), a1)).statusCode).toBe(401);
-        expect((await me(t(), a0)).statusCode).toBe(401);
-        const left = await sessionsOf(t(), user.id);
-        expect(left.map((s) => s.id)).toEqual([decodeJwt(other.access_token).session]);
-        expect((await me(t(), other.access_token)).statusCode).toBe(200);
-      });
-    }
-
-    it('session: the old cookie stops working once the window has passed, for requests and for refresh', async () => {
-      const user = await newUser(t());
-      const s0 = cookieOf(await login(t(), user, 'session'), SESSION)!.value;
-      const res = await refreshCookie(t(), SESSION, s0, 'session');
-      expect(res.statusCode, res.body).toBe(200);
-      const s1 = cookieOf(res, SESSION)!.value;
-      expect((await meByCookie(t(), s0)).statusCode).toBe(401);
-      expect((await refreshCookie(t(), SESSION, s0, 'session')).statusCode).toBe(401);
-      expect((await meByCookie(t(), s1)).statusCode).toBe(200);
-    });
-  },
-  { ...ENV, SESSION_REFRESH_GRACE_PERIOD: '0' },
-);
-
-describeEachDb(
-  'POST /auth/refresh: reuse after a short grace window (SESSION_REFRESH_GRACE_PERIOD=300ms)',
-  (t) => {
-    it('the same replay is forgiven inside the window and ends the session after it', async () => {
-      const user = await newUser(t());
-      const { refresh_token: r0 } = await loginJson(t(), user);
-      const r1 = (await refreshJson(t(), r0)).json().data.refresh_token;
-      const inside = await refreshJson(t(), r0);
-      expect(inside.statusCode, inside.body).toBe(200);
-      expect(inside.json().data.refresh_token).toBe(r1);
-
-      await new Promise((r) => setTimeout(r, 400));
-      const outside = await refreshJson(t(), r0);
-      expect(outside.statusCode, outside.body).toBe(401);
-      expect((await refreshJson(t(), r1)).statusCode).toBe(401);
-      expect(await sessionsOf(t(), user.id)).toEqual([]);
-    });
-  },
-  { ...ENV, SESSION_REFRESH_GRACE_PERIOD: '300ms' },
 );

@@ -4,7 +4,7 @@ import { errors } from '../../errors.js';
 import { nowIso } from '../../util/time.js';
 import { claimTfaStep } from '../users/users.repository.js';
 import { consumeRecoveryCode } from './recovery-codes.repository.js';
-import { hashRecoveryCode, looksLikeRecoveryCode, matchTotp } from './otp.js';
+import { looksLikeRecoveryCode, matchTotp, recoveryCodeHashes } from './otp.js';
 import { recordFailure } from './lockout.js';
 import type { AuthDeps } from './auth-deps.js';
 
@@ -22,7 +22,7 @@ export async function checkSecondFactor(
 }
 
 export async function acceptCode(deps: AuthDeps, userId: string, secret: string, code: string): Promise<boolean> {
-  if (looksLikeRecoveryCode(code)) return consumeRecoveryCode(deps.db.kysely, userId, hashRecoveryCode(code), nowIso());
+  if (looksLikeRecoveryCode(code)) return consumeRecoveryCode(deps.db.kysely, userId, recoveryCodeHashes(deps.key, userId, code), nowIso());
   const step = matchTotp(secret, code.trim());
   return step !== null && (await claimTfaStep(deps.db.kysely, userId, step));
 }

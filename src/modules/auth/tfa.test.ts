@@ -6,6 +6,7 @@ import { generateSync } from 'otplib';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { DIALECTS } from '../../../test/db.js';
 import { makeRole, makeUser, type UserFixture } from '../../../test/fixtures.js';
+import { sha256 } from '../../util/crypto.js';
 
 const PROJECT = 'Acme Portal';
 const STEP_S = 30;
@@ -121,6 +122,12 @@ for (const dialect of DIALECTS) {
       expect(stored).toHaveLength(10);
       const dump = JSON.stringify(stored);
       for (const c of codes) expect(dump).not.toContain(c);
+      // Not a plain hash either, which a copy of the database could be searched against offline:
+      // a keyed HMAC (the SECRET) bound to the user.
+      for (const c of codes) {
+        expect(dump).not.toContain(sha256(c));
+        expect(dump).not.toContain(sha256(`recovery:${c}`));
+      }
       // Enabling again is refused.
       const again = await post(t(), '/users/me/tfa/enable', user.token, { secret, otp: code(secret, 1) });
       expect(again.statusCode).toBe(400);
@@ -204,6 +211,15 @@ for (const dialect of DIALECTS) {
       expect((await login(t(), user.email, user.password!)).statusCode).toBe(200);
       // Nothing to disable any more.
       expect((await post(t(), '/users/me/tfa/disable', user.token, { otp: code(secret, 1) })).statusCode).toBe(400);
+    });
+
+    it('a recovery code stored as an earlier Usher stored it (plain SHA-256) still works, once', async () => {
+      await freshStep();
+      const user = await freshUser(t(), appRole);
+      await enable(t(), user);
+      await t().db.kysely.insertInto('usher_recovery_codes').values({ user: user.id, code: sha256('recovery:abcde-fghjk'), used_at: null }).execute();
+      expect((await login(t(), user.email, user.password!, 'abcde-fghjk')).statusCode).toBe(200);
+      expect((await login(t(), user.email, user.password!, 'abcde-fghjk')).statusCode).toBe(401);
     });
 
     it('disable also takes a recovery code', async () => {

@@ -44,7 +44,7 @@ export async function enableTfa(deps: AuthDeps, userId: string, secret: string, 
   await deps.db.kysely.transaction().execute(async (trx) => {
     // The code used to enable counts as used: it cannot sign in a second time.
     await setTfaSecret(trx, userId, secret, step);
-    await replaceRecoveryCodes(trx, userId, codes.map(hashRecoveryCode));
+    await replaceRecoveryCodes(trx, userId, codes.map((code) => hashRecoveryCode(deps.key, userId, code)));
   });
   return { recovery_codes: codes };
 }

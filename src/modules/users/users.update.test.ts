@@ -6,6 +6,8 @@ import { describeEachDb } from '../../../test/harness.js';
 import { runScenarios } from '../../../test/scenario.js';
 import { makeUser, type UserFixture } from '../../../test/fixtures.js';
 import { newId, sha256 } from '../../util/crypto.js';
+import { updateSettings } from '../settings/settings.repository.js';
+import { expectUnchanged } from './users.test-support.js';
 import { countRows, makeCallers, unchanged, userRow, userWithRights, type Callers } from './users.test-support.js';
 
 const admin = (t: { admin: UserFixture }) => t.admin.token;
@@ -156,5 +158,28 @@ describeEachDb('PATCH /users/:id, /users/me, /users/me/track/page', (t) => {
     expect(res.statusCode, res.body).toBe(200);
     expect((await t().request({ url: '/users/me', as: jwt })).statusCode).toBe(200);
     expect(await countRows(t(), 'directus_sessions')).toBeGreaterThan(0);
+  });
+  it('auth_password_policy applies to every update path: PATCH /users/:id, /users/me and the batch forms (400, never echoed, nothing changes)', async () => {
+    const u = await makeUser(t().db, { email: 'pw-policy@example.com', password: 'Before-password-1', role: c.app.role });
+    await updateSettings(t().db.kysely, { auth_password_policy: '/^.{16,}$/' });
+    try {
+      const weak = 'short-Pass-1';
+      const attempts = [
+        { method: 'PATCH' as const, url: `/users/${u.id}`, as: t().admin.token, payload: { password: weak } },
+        { method: 'PATCH' as const, url: '/users/me', as: u.token, payload: { password: weak } },
+        { method: 'PATCH' as const, url: '/users', as: t().admin.token, payload: { keys: [u.id], data: { password: weak } } },
+        { method: 'PATCH' as const, url: '/users', as: t().admin.token, payload: [{ id: u.id, password: weak }] },
+      ];
+      for (const a of attempts) {
+        const res = await expectUnchanged(t(), () => t().request(a));
+        expect(res.statusCode, `${a.url}: ${res.body}`).toBe(400);
+        expect(res.json().errors[0].extensions).toMatchObject({ code: 'FAILED_VALIDATION', field: 'password' });
+        expect(res.body).not.toContain(weak);
+      }
+      const ok = await t().request({ method: 'PATCH', url: '/users/me', as: u.token, payload: { password: 'a long enough passphrase' } });
+      expect(ok.statusCode, ok.body).toBe(200);
+    } finally {
+      await updateSettings(t().db.kysely, { auth_password_policy: null });
+    }
   });
 });
