@@ -20,11 +20,14 @@ import { ipAllowed } from '../modules/roles/ip-access.js';
 export { ipAllowed };
 import { readPermissionsVersion } from '../modules/permissions/permissions-version.js';
 import { PUBLIC_ACCOUNTABILITY, type AccessPolicy, type Accountability } from './types.js';
+import type { Variables } from '../query/variables.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     accountability: Accountability;
     policy: AccessPolicy;
+    /** The caller's user and role rows, when the rules name $CURRENT_USER.<field> or $CURRENT_ROLE.<field>. */
+    variableFields: Pick<Variables, 'userFields' | 'roleFields'> | null;
   }
 }
 
@@ -103,6 +106,33 @@ function createPolicyCache(db: Db) {
   };
 }
 
+/** Secrets never take part in a rule, whatever it names. */
+const UNUSABLE_USER_FIELDS = ['password', 'token', 'tfa_secret', 'email_lower', 'failed_logins', 'locked_until', 'tfa_last_step'];
+
+/**
+ * The rows behind $CURRENT_USER.<field> and $CURRENT_ROLE.<field>, read only when the caller's rules
+ * use them (one indexed lookup by id), so that a rule such as
+ * `{"email": {"_eq": "$CURRENT_USER.email"}}` means what it says.
+ */
+async function variableFields(db: Db, accountability: Accountability, policy: AccessPolicy): Promise<Pick<Variables, 'userFields' | 'roleFields'> | null> {
+  const wants = policy.fieldVariables;
+  if (!wants || (!wants.user && !wants.role)) return null;
+  const out: Pick<Variables, 'userFields' | 'roleFields'> = {};
+  if (wants.user && accountability.user) {
+    const row = await db.kysely.selectFrom('directus_users').selectAll().where('id', '=', accountability.user).executeTakeFirst();
+    if (row) {
+      const fields: Record<string, unknown> = { ...row };
+      for (const f of UNUSABLE_USER_FIELDS) delete fields[f];
+      out.userFields = fields;
+    }
+  }
+  if (wants.role && accountability.role) {
+    const row = await db.kysely.selectFrom('directus_roles').selectAll().where('id', '=', accountability.role).executeTakeFirst();
+    if (row) out.roleFields = { ...row };
+  }
+  return out;
+}
+
 /** What a user who must still set up 2FA may reach: their own row and the setup routes. */
 const TFA_SETUP_ROUTES = new Set(['GET /users/me', 'POST /users/me/tfa/generate', 'POST /users/me/tfa/enable']);
 
@@ -110,6 +140,7 @@ async function authenticate(app: FastifyInstance, opts: AuthenticateOptions): Pr
   const policyFor = createPolicyCache(opts.db);
   app.decorateRequest('accountability', null as unknown as Accountability);
   app.decorateRequest('policy', null as unknown as AccessPolicy);
+  app.decorateRequest('variableFields', null);
   app.addHook('onRequest', async (request) => {
     const accountability = await resolveAccountability(opts, request);
     if (accountability.tfaSetupRequired && !TFA_SETUP_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) {
@@ -117,6 +148,7 @@ async function authenticate(app: FastifyInstance, opts: AuthenticateOptions): Pr
     }
     request.accountability = accountability;
     request.policy = await policyFor(request, accountability);
+    request.variableFields = await variableFields(opts.db, accountability, request.policy);
   });
 }
 

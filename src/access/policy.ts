@@ -75,8 +75,10 @@ export function buildPolicy(accountability: Accountability, rules: readonly Perm
     const conditions = fieldConditions(collection, action, all.filter((r) => r.collection === collection && r.action === action));
     if (conditions.size > 0) merged.set(key, { ...access, fieldConditions: conditions });
   }
+  const text = JSON.stringify(rules);
   return {
     admin: false,
+    fieldVariables: { user: text.includes('"$CURRENT_USER.'), role: text.includes('"$CURRENT_ROLE.') },
     can: (collection: string, action: Action) => merged.get(`${collection}:${action}`) ?? null,
   };
 }

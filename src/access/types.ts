@@ -42,6 +42,8 @@ export interface CollectionAccess {
 /** Answers, for one caller, what they may do; null means nothing (403). */
 export interface AccessPolicy {
   readonly admin: boolean;
+  /** The rules name $CURRENT_USER.<field> or $CURRENT_ROLE.<field>: load those rows per request. */
+  readonly fieldVariables?: { user: boolean; role: boolean };
   can(collection: string, action: Action): CollectionAccess | null;
 }
 

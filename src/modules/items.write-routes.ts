@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { AccessPolicy, Accountability } from '../access/types.js';
-import { queryContext } from '../access/context.js';
+import { queryContext, requestVariables } from '../access/context.js';
 import { parseQuery } from '../query/parse.js';
 import { readItems } from '../query/run.js';
 import { getCollection } from '../query/collections.js';
@@ -58,7 +58,7 @@ export function writeContextOf(request: FastifyRequest, db: Db, config: Config):
     db,
     accountability: request.accountability,
     policy: request.policy,
-    variables: { user: request.accountability.user, role: request.accountability.role, now: new Date() },
+    variables: requestVariables(request),
     maxBatch: config.maxBatchMutation,
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { requestVariables } from '../../access/context.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
 import { errors } from '../../errors.js';
@@ -17,7 +18,7 @@ export async function permissionsRoutes(app: FastifyInstance, opts: { db: Db; co
 
   const item = async (request: { params: unknown; accountability: { user: string | null; role: string | null }; policy: never }, collection: string, id?: string) => {
     if (!request.accountability.user) throw errors.forbidden();
-    const variables = { user: request.accountability.user, role: request.accountability.role, now: new Date() };
+    const variables = requestVariables(request as never);
     return { data: await itemPermissions(db, request.policy, variables, collection, id) };
   };
   app.get('/permissions/me/:collection', async (request) => item(request as never, (request.params as { collection: string }).collection));

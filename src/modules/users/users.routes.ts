@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
 import { errors } from '../../errors.js';
-import { queryContext } from '../../access/context.js';
+import { queryContext, requestVariables } from '../../access/context.js';
 import { parseQuery } from '../../query/parse.js';
 import { readItems } from '../../query/run.js';
 import { IdParams, ItemResponse } from '../common.schemas.js';
@@ -21,7 +21,7 @@ export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: 
     db,
     accountability: request.accountability,
     policy: request.policy,
-    variables: { user: request.accountability.user, role: request.accountability.role, now: new Date() },
+    variables: requestVariables(request),
     maxBatch: config.maxBatchMutation,
   });
 
