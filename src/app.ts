@@ -27,6 +27,13 @@ import type { AuthDeps } from './modules/auth/auth-deps.js';
 import { createMailer, type Mailer } from './modules/mail/mailer.js';
 import { createMailQueue } from './modules/mail/mail-queue.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Resolves once every mail queued so far has been sent (or has failed). */
+    drainMail(): Promise<void>;
+  }
+}
+
 export interface AppDeps {
   db: Db;
   logger: Logger;
@@ -86,6 +93,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const mailQueue = createMailQueue(4, (err) => deps.logger.error({ err }, 'mail job failed'));
   // Queued mail goes out before the process exits (or the database closes under it).
   app.addHook('preClose', async () => mailQueue.drain());
+  // Waits for the mail queued so far to be handed over: shutdown uses it, and so do tests that
+  // check no mail was sent.
+  app.decorate('drainMail', () => mailQueue.drain());
   const authDeps: AuthDeps = { db: deps.db, config, logger: deps.logger, mailer, mailQueue, key };
 
   await app.register(cookie);
@@ -115,6 +125,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 
+/**
+ * A unique index refused a write that the services' own checks could not see coming (two requests
+ * racing for one email, an external_identifier already taken): RECORD_NOT_UNIQUE, as Directus
+ * answers, rather than a 500. SQLite says "UNIQUE constraint failed: table.column"; PostgreSQL gives
+ * code 23505 with the table and "Key (column)=(...)".
+ */
+function uniqueViolation(error: unknown): { collection: string; field: string } | null {
+  const e = error as { code?: unknown; message?: unknown; table?: unknown; detail?: unknown };
+  let table: string | undefined;
+  let column: string | undefined;
+  if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string') {
+    [, table, column] = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(e.message) ?? [];
+  } else if (e?.code === '23505' && typeof e.table === 'string' && typeof e.detail === 'string') {
+    table = e.table;
+    column = /Key \((\w+)\)/.exec(e.detail)?.[1];
+  }
+  if (!table || !column || !table.startsWith('directus_')) return null;
+  return { collection: table, field: column.replace(/_lower$/, '') };
+}
+
 /** Maps any thrown value to a Directus error; unknown ones become a generic 500. */
 function toUsherError(error: unknown): UsherError {
   if (error instanceof UsherError) return error;
@@ -136,6 +166,8 @@ function toUsherError(error: unknown): UsherError {
       return new UsherError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type.');
   }
   if (e?.statusCode === 429) return errors.requestsExceeded(60);
+  const unique = uniqueViolation(error);
+  if (unique) return errors.notUnique(unique.collection, unique.field);
   // A backing service (Redis for rate limits, the database) that cannot be reached is a 503, as in
   // Directus, not an unexplained 500.
   if (UNREACHABLE.has(String((e as { code?: unknown })?.code)) || e?.name === 'MaxRetriesPerRequestError') {

@@ -101,6 +101,8 @@ export interface RevisionsTable {
   data: string | null;
   delta: string | null;
   parent: number | null;
+  /** Usher's own: the changed fields as they were before the change. */
+  before: string | null;
 }
 
 export interface SettingsTable {

@@ -124,6 +124,7 @@ export const collections: Record<string, CollectionDef> = {
       data: { type: 'json' },
       delta: { type: 'json' },
       parent: { type: 'integer', m2o: 'directus_revisions' },
+      before: { type: 'json' },
     },
   },
 };

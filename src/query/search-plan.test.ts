@@ -154,7 +154,9 @@ for (const dialect of DIALECTS) {
     });
 
     it('down drops the index with its table and triggers, and users can still be written', async () => {
-      await migrate(t.db, 'down');
+      // Down to just before the search index (later migrations, if any, go first).
+      const down = await (await createMigrator(t.db)).migrateTo('0003-state');
+      expect(down.error).toBeUndefined();
       expect(await objects()).toEqual([]);
       await t.db.kysely.insertInto('directus_users').values(user(3, 'Okonkwo')).execute();
       await t.db.kysely.updateTable('directus_users').set({ last_name: 'Vargas' }).where('id', '=', user(2, '').id).execute();

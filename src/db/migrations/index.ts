@@ -5,10 +5,12 @@ import * as coreTables from './0001-core-tables.js';
 import * as auth from './0002-auth.js';
 import * as state from './0003-state.js';
 import * as searchIndex from './0004-search-index.js';
+import * as revisionBefore from './0005-revision-before.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core-tables': coreTables,
   '0002-auth': auth,
   '0003-state': state,
   '0004-search-index': searchIndex,
+  '0005-revision-before': revisionBefore,
 };

@@ -29,6 +29,8 @@ export interface RecordInput {
   data?: Record<string, unknown> | null;
   /** The changed fields with their new values. */
   delta?: Record<string, unknown> | null;
+  /** The changed fields with the values they had before (updates). */
+  before?: Record<string, unknown> | null;
   comment?: string | null;
 }
 
@@ -54,6 +56,7 @@ export async function recordActivity(db: Kysely<Database>, input: RecordInput): 
         data: input.data ? JSON.stringify(withoutSecrets(input.data)) : null,
         delta: input.delta ? JSON.stringify(withoutSecrets(input.delta)) : null,
         parent: null,
+        before: input.before ? JSON.stringify(withoutSecrets(input.before)) : null,
       })
       .execute();
   }

@@ -1,7 +1,7 @@
 // The audit trail: create, update, status change, delete, invite, accept and login each leave an
 // activity row with the actor, the time, the IP and the user agent; revisions keep the record after
-// each change and what changed, so the previous revision holds the values before; no password
-// hash, static token (or its hash) or TFA secret is ever stored in either.
+// each change, what changed, and (Usher's `before`) what those fields were before; no password
+// hash, static token (or its hash) or TFA secret is ever stored in any of them.
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/harness.js';
 import { makeRole, makeUser } from '../../../test/fixtures.js';
@@ -13,6 +13,7 @@ const TOKEN = 'activity-static-token-activity-static-token';
 interface Revision {
   data: Record<string, unknown> | null;
   delta: Record<string, unknown> | null;
+  before: Record<string, unknown> | null;
 }
 interface Activity {
   id: number;
@@ -39,7 +40,7 @@ describeEachDb('activity and revisions', (t) => {
 
   /** The log of one item, oldest first, with revisions. */
   async function logOf(item: string, as = t().admin.token): Promise<Activity[]> {
-    const res = await send({ url: `/activity?filter[item][_eq]=${item}&sort=id&fields=*,revisions.data,revisions.delta&limit=-1`, as });
+    const res = await send({ url: `/activity?filter[item][_eq]=${item}&sort=id&fields=*,revisions.data,revisions.delta,revisions.before&limit=-1`, as });
     expect(res.statusCode, res.body).toBe(200);
     return res.json().data;
   }
@@ -75,11 +76,13 @@ describeEachDb('activity and revisions', (t) => {
     expect(create.revisions[0]!.data).toMatchObject({ id, email: 'logged@example.com', first_name: 'Before', status: 'active', role, password: '**********', token: '**********' });
     expect(update.revisions[0]!.delta).toEqual({ first_name: 'After', password: '**********', token: '**********' });
     expect(update.revisions[0]!.data).toMatchObject({ first_name: 'After', tfa_secret: '**********' });
-    // Before: the previous revision's record.
-    expect(create.revisions[0]!.data).toMatchObject({ first_name: 'Before' });
+    // Before: the changed fields as they were, secrets masked the same way.
+    expect(update.revisions[0]!.before).toEqual({ first_name: 'Before', password: '**********', token: '**********' });
     expect(status.comment).toBe('status: active -> suspended');
     expect(status.revisions[0]!.delta).toEqual({ status: 'suspended' });
+    expect(status.revisions[0]!.before).toEqual({ status: 'active' });
     expect(update.revisions[0]!.data).toMatchObject({ status: 'active' });
+    expect(create.revisions[0]!.before).toBeNull();
     expect(del.revisions[0]!.data).toEqual({ id, email: 'logged@example.com' });
 
     const logged = await everythingLogged();

@@ -210,6 +210,11 @@ for (const dialect of DIALECTS) {
       expect((await userRow(app, user.id)).status).toBe('active');
       await login(app, user.email, 'wrong-password');
       expect((await userRow(app, user.id)).status).toBe('suspended');
+      // The suspension is in the audit trail, with what it changed from and to.
+      const logged = await app.request({ url: `/activity?filter[item][_eq]=${user.id}&filter[action][_eq]=update&fields=action,user,comment,revisions.delta,revisions.before`, as: app.admin.token });
+      expect(logged.json().data).toEqual([
+        { action: 'update', user: null, comment: 'status: active -> suspended (3 failed sign-ins in a row)', revisions: [{ delta: { status: 'suspended' }, before: { status: 'active' } }] },
+      ]);
 
       expect((await login(app, user.email, user.password!)).statusCode).toBe(401);
       // Suspension is not a timed lock: it does not end by itself.

@@ -100,14 +100,15 @@ async function sessionTokens(deps: AuthDeps, user: AuthUser, sessionId: string):
  * session here, and learns why as Directus says it: USER_SUSPENDED, or INVALID_CREDENTIALS.
  */
 async function activeSessionUser(deps: AuthDeps, session: { id: string; user: string | null; expires: string }): Promise<AuthUser> {
-  if (session.expires <= nowIso() || !session.user) {
-    await deleteSession(deps.db.kysely, session.id);
-    throw errors.invalidCredentials();
-  }
-  const user = await findAuthUser(deps.db.kysely, session.user);
+  const user = session.user ? await findAuthUser(deps.db.kysely, session.user) : undefined;
+  // The user's status first: suspending a user expires their sessions, and the refresh still says why.
   if (!user || user.status !== 'active') {
     await deleteSession(deps.db.kysely, session.id);
     throw user?.status === 'suspended' ? errors.userSuspended() : errors.invalidCredentials();
+  }
+  if (session.expires <= nowIso()) {
+    await deleteSession(deps.db.kysely, session.id);
+    throw errors.invalidCredentials();
   }
   return user;
 }

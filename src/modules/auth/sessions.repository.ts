@@ -89,6 +89,17 @@ export async function deleteUserSessions(db: Q, user: string, except: string | n
   await del.execute();
 }
 
+/**
+ * Ends every session of these users at once (they were suspended, archived ...): the sessions stay,
+ * expired, so that a refresh can still say why it is refused (USER_SUSPENDED), and none of them
+ * comes back if the user is made active again.
+ */
+export async function expireSessionsOfUsers(db: Q, users: string[], now: string): Promise<void> {
+  for (let i = 0; i < users.length; i += 500) {
+    await db.updateTable('directus_sessions').set({ expires: now }).where('user', 'in', users.slice(i, i + 500)).where('expires', '>', now).execute();
+  }
+}
+
 export async function deleteExpiredSessions(db: Q, now: string): Promise<void> {
   await db.deleteFrom('usher_retired_refresh_tokens').where('expires', '<', now).execute();
   await db.deleteFrom('directus_sessions').where('expires', '<', now).execute();

@@ -59,6 +59,33 @@ for (const dialect of DIALECTS) {
       expect(res.json().errors[0].extensions.code).toBe(code);
     }
 
+    it('accepted by someone who is signed in as another user: the invitee is activated, nobody is signed in or out, the caller stays who they were', async () => {
+      const { email, token } = await invited();
+      const caller = await makeUser(app.db, { email: addr('caller'), password: 'Caller-password-1', role: (await makeRole(app.db, { app: true })).id });
+      const session = await app.request({ method: 'POST', url: '/auth/login', payload: { email: caller.email, password: 'Caller-password-1', mode: 'session' } });
+      const cookie = session.cookies.find((c) => c.name === 'directus_session_token')!.value;
+      const res = await app.request({
+        method: 'POST',
+        url: '/users/invite/accept',
+        payload: { token, password: 'Accepted-password-1' },
+        cookies: { directus_session_token: cookie },
+      });
+      expect(res.statusCode, res.body).toBe(204);
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(await statusOf(email)).toBe('active');
+      // The caller's own session is untouched, and is still theirs.
+      const me = await app.request({ url: '/users/me?fields=email', cookies: { directus_session_token: cookie } });
+      expect(me.json().data).toEqual({ email: caller.email });
+      // No session was opened for the invitee: they sign in themselves.
+      const invitee = await app.db.kysely.selectFrom('directus_users').select('id').where('email_lower', '=', email).executeTakeFirstOrThrow();
+      expect(await app.db.kysely.selectFrom('directus_sessions').select('id').where('user', '=', invitee.id).execute()).toEqual([]);
+      // With a static token as the caller too.
+      const second = await invited();
+      const byToken = await app.request({ method: 'POST', url: '/users/invite/accept', as: caller.token, payload: { token: second.token, password: 'Accepted-password-1' } });
+      expect(byToken.statusCode, byToken.body).toBe(204);
+      expect(byToken.headers['set-cookie']).toBeUndefined();
+    });
+
     it('a forged token: 403 INVALID_TOKEN, to look at and to accept', async () => {
       const forged = randomToken(32);
       expectError(await expectUnchanged(t(), () => accept(forged)), 403, 'INVALID_TOKEN');

@@ -13,6 +13,7 @@ import { countActiveAdmins } from '../users/users.repository.js';
 import { bumpPermissionsVersion } from '../permissions/permissions-version.js';
 import type { ItemChange, ItemWriteContext, ItemWriter, Key } from '../items.write-routes.js';
 import { parseIpAccess } from './ip-access.js';
+import { expireSessionsOfUsers } from '../auth/sessions.repository.js';
 
 const COLLECTION = 'directus_roles';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -170,10 +171,21 @@ export const rolesWriter: ItemWriter = {
     await ctx.db.kysely.transaction().execute(async (trx) => {
       const adminsBefore = await countActiveAdmins(trx);
       for (const { keys, item } of planned) {
-        if (Object.keys(item.row).length > 0) await trx.updateTable('directus_roles').set(item.row).where('id', 'in', keys).execute();
+        const columns = Object.keys(item.row) as (keyof RolesTable)[];
+        const before = columns.length > 0 ? new Map((await trx.selectFrom('directus_roles').selectAll().where('id', 'in', keys).execute()).map((r) => [r.id, r])) : new Map();
+        if (columns.length > 0) await trx.updateTable('directus_roles').set(item.row).where('id', 'in', keys).execute();
         if (item.users) await applyMembers(trx, keys[0]!, item.users);
         for (const key of keys) {
-          await recordActivity(trx, { action: 'update', accountability: ctx.accountability, collection: COLLECTION, item: key, timestamp: now, delta: { ...item.row, ...(item.users ? { users: item.users } : {}) } });
+          const was = before.get(key);
+          await recordActivity(trx, {
+            action: 'update',
+            accountability: ctx.accountability,
+            collection: COLLECTION,
+            item: key,
+            timestamp: now,
+            delta: { ...item.row, ...(item.users ? { users: item.users } : {}) },
+            before: was ? Object.fromEntries(columns.map((c) => [c, was[c] ?? null])) : null,
+          });
         }
       }
       await assertAdminRemains(trx, adminsBefore);
@@ -194,7 +206,10 @@ export const rolesWriter: ItemWriter = {
       const deletingAdminRole = await trx.selectFrom('directus_roles').select('id').where('admin_access', '=', true).where('id', 'in', unique).executeTakeFirst();
       if (deletingAdminRole && !adminRolesLeft) throw errors.unprocessable("You can't delete the last admin role");
       const adminsBefore = await countActiveAdmins(trx);
+      const members = (await trx.selectFrom('directus_users').select('id').where('role', 'in', unique).execute()).map((u) => u.id);
       await trx.updateTable('directus_users').set({ role: null, status: 'suspended' }).where('role', 'in', unique).execute();
+      // Suspended for good, as a suspension by hand: their sessions end (see users.write.ts).
+      await expireSessionsOfUsers(trx, members, now);
       await trx.deleteFrom('directus_permissions').where('role', 'in', unique).execute();
       await trx.deleteFrom('directus_roles').where('id', 'in', unique).execute();
       await assertAdminRemains(trx, adminsBefore);

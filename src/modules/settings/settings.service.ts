@@ -48,8 +48,10 @@ export async function patchSettings(db: Db, accountability: Accountability, poli
     throw errors.invalidForeignKey('directus_settings', 'public_registration_role');
   }
   await db.kysely.transaction().execute(async (trx) => {
+    const current = (await readSettings(trx)) as unknown as Record<string, unknown>;
     await updateSettings(trx, values as Updateable<SettingsTable>);
-    await recordActivity(trx, { action: 'update', accountability, collection: 'directus_settings', item: '1', timestamp: nowIso(), delta: values });
+    const before = Object.fromEntries(Object.keys(values).map((k) => [k, current[k] ?? null]));
+    await recordActivity(trx, { action: 'update', accountability, collection: 'directus_settings', item: '1', timestamp: nowIso(), delta: values, before });
   });
 }
 

@@ -1,5 +1,6 @@
 // Archive is a soft delete: status archived, the row and its data stay, every credential dies on
-// the very next request; the API lists archived users like any other; unarchiving sets draft.
+// the very next request and stays dead (sessions and reset links are ended, not only refused); the
+// API lists archived users like any other; unarchiving sets draft.
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDb } from '../../../test/harness.js';
 import { makeRole, makeUser, type UserFixture } from '../../../test/fixtures.js';
@@ -68,6 +69,40 @@ describeEachDb('archive and unarchive', (t) => {
     expect((await setStatus(user.id, 'active')).statusCode).toBe(200);
     expect((await t().request({ url: '/users/me', as: user.token })).statusCode).toBe(200);
     expect((await t().request({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: 'Archive-password-1' } })).statusCode).toBe(200);
+  });
+
+  it('the credentials die for good: made active again, the old sessions and a pending password-reset link stay dead (the static token, an admin setting, works again)', async () => {
+    const { user, jwt, refresh } = await signedIn();
+    const session = await t().request({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: 'Archive-password-1', mode: 'session' } });
+    const cookie = session.cookies.find((c) => c.name === 'directus_session_token')!.value;
+    // A reset link mailed before the archive (its token as stored, made through the service).
+    expect((await t().request({ method: 'POST', url: '/auth/password/request', payload: { email: user.email } })).statusCode).toBe(204);
+    const pending = await t().db.kysely.selectFrom('usher_one_time_tokens').select(['token', 'revoked_at']).where('user', '=', user.id).where('purpose', '=', 'password-reset').execute();
+    expect(pending).toHaveLength(1);
+    expect(pending[0]!.revoked_at).toBeNull();
+
+    expect((await setStatus(user.id, 'archived')).statusCode).toBe(200);
+    expect((await setStatus(user.id, 'draft')).statusCode).toBe(200);
+    expect((await setStatus(user.id, 'active')).statusCode).toBe(200);
+
+    expect((await t().request({ url: '/users/me', as: jwt })).statusCode).toBe(401);
+    expect((await t().request({ url: '/users/me', cookies: { directus_session_token: cookie } })).statusCode).toBe(401);
+    expect((await t().request({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: refresh, mode: 'json' } })).statusCode).toBe(401);
+    const revoked = await t().db.kysely.selectFrom('usher_one_time_tokens').select('revoked_at').where('token', '=', pending[0]!.token).executeTakeFirstOrThrow();
+    expect(revoked.revoked_at).not.toBeNull();
+    expect((await t().request({ url: '/users/me', as: user.token })).statusCode).toBe(200);
+    // A fresh sign-in works, of course.
+    expect((await t().request({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: 'Archive-password-1' } })).statusCode).toBe(200);
+  });
+
+  it('archiving an invited user kills their invitation link', async () => {
+    const res = await t().request({ method: 'POST', url: '/users/invite', as: t().admin.token, payload: { email: 'archive-invited@example.com', role } });
+    expect(res.statusCode, res.body).toBe(200);
+    const invited = await t().db.kysely.selectFrom('directus_users').select('id').where('email', '=', 'archive-invited@example.com').executeTakeFirstOrThrow();
+    expect((await setStatus(invited.id, 'archived')).statusCode).toBe(200);
+    const tokens = await t().db.kysely.selectFrom('usher_one_time_tokens').select('revoked_at').where('user', '=', invited.id).where('purpose', '=', 'invite').execute();
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const tok of tokens) expect(tok.revoked_at).not.toBeNull();
   });
 
   it('archiving many at once with {keys, data}', async () => {

@@ -151,4 +151,21 @@ describeEachDb('POST /users', (t) => {
     expect(res.json().errors[0].extensions.code).toBe('RECORD_NOT_UNIQUE');
     expect(await countRows(t(), 'directus_users')).toBe(users);
   });
+  it('an external_identifier already held by someone else is 400 RECORD_NOT_UNIQUE (the unique index answers, never a 500), and nothing is created', async () => {
+    const first = await t().request({ method: 'POST', url: '/users', as: t().admin.token, payload: { email: 'ext-1@example.com', external_identifier: 'cn=shared' } });
+    expect(first.statusCode, first.body).toBe(200);
+    const users = await countRows(t(), 'directus_users');
+    const res = await t().request({ method: 'POST', url: '/users', as: t().admin.token, payload: { email: 'ext-2@example.com', external_identifier: 'cn=shared' } });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().errors[0].extensions).toEqual({ code: 'RECORD_NOT_UNIQUE', collection: 'directus_users', field: 'external_identifier' });
+    expect(await countRows(t(), 'directus_users')).toBe(users);
+  });
+
+  it('two creates racing for one email: one is made, the other is 400 RECORD_NOT_UNIQUE', async () => {
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((i) => t().request({ method: 'POST', url: '/users', as: t().admin.token, payload: { email: i % 2 ? 'RACE@example.com' : 'race@example.com' } })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400, 400, 400]);
+    for (const r of results.filter((x) => x.statusCode === 400)) expect(r.json().errors[0].extensions.code, r.body).toBe('RECORD_NOT_UNIQUE');
+  });
 });

@@ -95,6 +95,12 @@ describeEachDb('GET /users, /users/:id, /users/me', (t) => {
       status: 200,
       expect: () => ({ data: { id: apiOnly.id } }),
     },
+    { name: 'an API-only user without permissions cannot list users (403)', url: '/users', as: () => apiOnly.token, status: 403, code: 'FORBIDDEN' },
+    { name: 'an API-only user cannot read another user by id (403)', url: (t) => `/users/${t.admin.id}`, as: () => apiOnly.token, status: 403, code: 'FORBIDDEN' },
+    { name: 'an API-only user cannot read even their own row by id without a rule (403)', url: () => `/users/${apiOnly.id}`, as: () => apiOnly.token, status: 403, code: 'FORBIDDEN' },
+    { name: 'a user without a role gets only their id from /users/me', url: '/users/me', as: () => noRole.token, status: 200, expect: () => ({ data: { id: noRole.id } }) },
+    { name: 'a user without a role cannot read another user by id (403)', url: (t) => `/users/${t.admin.id}`, as: () => noRole.token, status: 403, code: 'FORBIDDEN' },
+    { name: 'anonymous cannot read a user by id (403, as for a missing one)', url: (t) => `/users/${t.admin.id}`, status: 403, code: 'FORBIDDEN', notContains: ['admin@example.com'] },
     {
       name: 'a user without a role gets the public rights: none on users',
       url: '/users',

@@ -12,7 +12,8 @@ import { hashPassword, newId } from '../../util/crypto.js';
 import { nowIso } from '../../util/time.js';
 import { readSettings } from '../settings/settings.repository.js';
 import { existingRoleIds } from '../roles/roles.repository.js';
-import { deleteRetiredTokensOfUsers, deleteUserSessions } from '../auth/sessions.repository.js';
+import { deleteRetiredTokensOfUsers, deleteUserSessions, expireSessionsOfUsers } from '../auth/sessions.repository.js';
+import { revokeOneTimeTokensOfUsers } from '../tokens/one-time-tokens.repository.js';
 import { recordActivity } from '../activity/activity.service.js';
 import { ADMIN_ONLY_FIELDS, PREFERENCE_FIELDS } from './users.fields.js';
 import { prepareUser, type PreparedUser } from './users.validate.js';
@@ -132,6 +133,7 @@ export async function updateUsers(ctx: WriteContext, changes: UserChange[]): Pro
     }
     await assertAdminRemains(trx, adminsBefore);
     const after = new Map((await findUsersByIds(trx, allKeys)).map((u) => [u.id, u]));
+    await endCredentialsOnStatusChange(trx, before, after, now);
     for (const key of allKeys) await recordUpdate(trx, ctx, key, before.get(key), after.get(key), now);
   });
   return allKeys;
@@ -157,13 +159,37 @@ export async function deleteUsers(ctx: WriteContext, keys: string[]): Promise<vo
   });
 }
 
+/**
+ * A user who stops being active loses every credential for good, not only while inactive: their
+ * sessions end and their password-reset links die, so making them active again revives nothing
+ * (the static token, an admin's setting, stays; it is refused while they are not active). An
+ * invitation or a registration link dies when the status it was for is changed by hand.
+ */
+async function endCredentialsOnStatusChange(trx: Kysely<Database>, before: Map<string, UserRow>, after: Map<string, UserRow>, now: string): Promise<void> {
+  const left = (status: string) => [...after.values()].filter((u) => before.get(u.id)?.status === status && u.status !== status).map((u) => u.id);
+  const deactivated = left('active');
+  if (deactivated.length > 0) {
+    await expireSessionsOfUsers(trx, deactivated, now);
+    await revokeOneTimeTokensOfUsers(trx, deactivated, 'password-reset', now);
+  }
+  const uninvited = left('invited');
+  if (uninvited.length > 0) await revokeOneTimeTokensOfUsers(trx, uninvited, 'invite', now);
+  const unregistered = left('unverified');
+  if (unregistered.length > 0) await revokeOneTimeTokensOfUsers(trx, unregistered, 'registration', now);
+}
+
 async function recordUpdate(trx: Kysely<Database>, ctx: WriteContext, key: string, before: UserRow | undefined, after: UserRow | undefined, now: string) {
   if (!after) return;
   const delta: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(after)) if (before?.[k as keyof UserRow] !== v) delta[k] = v;
+  const was: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(after)) {
+    if (before?.[k as keyof UserRow] === v) continue;
+    delta[k] = v;
+    was[k] = before?.[k as keyof UserRow] ?? null;
+  }
   if (Object.keys(delta).length === 0) return;
   const comment = delta.status !== undefined ? `status: ${before?.status ?? 'none'} -> ${after.status}` : null;
-  await recordActivity(trx, { action: 'update', accountability: ctx.accountability, collection: COLLECTION, item: key, timestamp: now, data: { ...after }, delta, comment });
+  await recordActivity(trx, { action: 'update', accountability: ctx.accountability, collection: COLLECTION, item: key, timestamp: now, data: { ...after }, delta, before: was, comment });
 }
 
 function assertBatchSize(ctx: WriteContext, n: number): void {
