@@ -68,3 +68,10 @@ export async function adminQuery(text: string): Promise<pg.QueryResult> {
     await client.end();
   }
 }
+
+/** A second connection (pool) to the database under test, as another Usher process would have. */
+export function secondConnection(testDb: TestDb): Db {
+  if (testDb.dialect === 'sqlite') return createSqliteDb(testDb.location);
+  if (!TEST_PG_URL) throw new Error('TEST_PG_URL is not set');
+  return createPostgresDb({ connectionString: TEST_PG_URL, schema: testDb.location, max: 5 });
+}

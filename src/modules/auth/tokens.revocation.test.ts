@@ -15,8 +15,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pino from 'pino';
 import { decodeJwt } from 'jose';
 import { buildApp } from '../../app.js';
-import { createPostgresDb, createSqliteDb, type Db } from '../../db/index.js';
-import { createTestDb, DIALECTS, TEST_PG_URL, type TestDb } from '../../../test/db.js';
+import type { Db } from '../../db/index.js';
+import { createTestDb, DIALECTS, secondConnection, type TestDb } from '../../../test/db.js';
 import { describeEachDb, testConfig, type TestApp } from '../../../test/harness.js';
 import { makeRole, makeUser, type RoleFixture, type UserFixture } from '../../../test/fixtures.js';
 
@@ -311,12 +311,6 @@ describeEachDb(
   ENV,
 );
 
-/** A second connection (pool) to the database under test, as another process would have. */
-function secondDb(testDb: TestDb): Db {
-  if (testDb.dialect === 'sqlite') return createSqliteDb(testDb.location);
-  if (!TEST_PG_URL) throw new Error('TEST_PG_URL is not set');
-  return createPostgresDb({ connectionString: TEST_PG_URL, schema: testDb.location, max: 5 });
-}
 
 function nodeOf(app: FastifyInstance, db: Db): Node {
   return {
@@ -336,7 +330,7 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       testDb = await createTestDb(dialect);
-      dbB = secondDb(testDb);
+      dbB = secondConnection(testDb);
       const logger = pino({ level: 'silent' });
       const appA = await buildApp(testConfig(ENV), { db: testDb.db, logger });
       const appB = await buildApp(testConfig(ENV), { db: dbB, logger });
