@@ -63,6 +63,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   });
   app.addHttpMethod('SEARCH', { hasBody: true });
+  // The Directus SDK sends `Content-Type: application/json` with no body on DELETE /roles/:id and
+  // friends; Directus takes that as no body, and so does Usher (Fastify would refuse it). Any other
+  // JSON goes through Fastify's own parser, prototype-poisoning checks included.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, body as string, done);
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -13,12 +13,14 @@ import { countActiveAdmins } from '../users/users.repository.js';
 import { bumpPermissionsVersion } from '../permissions/permissions-version.js';
 import type { ItemChange, ItemWriteContext, ItemWriter, Key } from '../items.write-routes.js';
 import { parseIpAccess } from './ip-access.js';
+import { toBool } from '../../db/index.js';
 import { expireSessionsOfUsers } from '../auth/sessions.repository.js';
 
 const COLLECTION = 'directus_roles';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FIELDS = new Set(['name', 'icon', 'description', 'ip_access', 'enforce_tfa', 'admin_access', 'app_access', 'users']);
 const ADMIN_ONLY = new Set(['admin_access', 'users']);
+const BOOLEAN_COLUMNS = new Set<string>(['enforce_tfa', 'admin_access', 'app_access']);
 
 interface PreparedRole {
   id?: string;
@@ -184,7 +186,7 @@ export const rolesWriter: ItemWriter = {
             item: key,
             timestamp: now,
             delta: { ...item.row, ...(item.users ? { users: item.users } : {}) },
-            before: was ? Object.fromEntries(columns.map((c) => [c, was[c] ?? null])) : null,
+            before: was ? Object.fromEntries(columns.map((c) => [c, BOOLEAN_COLUMNS.has(c) ? toBool(was[c]) : (was[c] ?? null)])) : null,
           });
         }
       }

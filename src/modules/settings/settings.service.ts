@@ -50,7 +50,7 @@ export async function patchSettings(db: Db, accountability: Accountability, poli
   await db.kysely.transaction().execute(async (trx) => {
     const current = (await readSettings(trx)) as unknown as Record<string, unknown>;
     await updateSettings(trx, values as Updateable<SettingsTable>);
-    const before = Object.fromEntries(Object.keys(values).map((k) => [k, current[k] ?? null]));
+    const before = Object.fromEntries(Object.keys(values).map((k) => [k, BOOLEAN.has(k) ? toBool(current[k]) : (current[k] ?? null)]));
     await recordActivity(trx, { action: 'update', accountability, collection: 'directus_settings', item: '1', timestamp: nowIso(), delta: values, before });
   });
 }
