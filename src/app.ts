@@ -25,6 +25,7 @@ import { secretKey } from './modules/auth/access-token.js';
 import { rateLimitsFrom, registerRateLimiter } from './modules/auth/rate-limits.js';
 import type { AuthDeps } from './modules/auth/auth-deps.js';
 import { createMailer, type Mailer } from './modules/mail/mailer.js';
+import { refreshStatistics } from './db/statistics.js';
 import { createMailQueue } from './modules/mail/mail-queue.js';
 
 declare module 'fastify' {
@@ -97,6 +98,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const mailer = deps.mailer ?? createMailer(config, deps.logger);
   if (!deps.mailer) app.addHook('onClose', async () => mailer.close());
+  keepStatisticsFresh(app, deps);
   const key = secretKey(config.secret);
   const mailQueue = createMailQueue(4, (err) => deps.logger.error({ err }, 'mail job failed'));
   // Queued mail goes out before the process exits (or the database closes under it).
@@ -129,6 +131,29 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await api.register(settingsRoutes, { db: deps.db });
   });
   return app as unknown as FastifyInstance;
+}
+
+/**
+ * Planner statistics (see db/statistics.ts), checked just after the server starts listening (so
+ * the first health answer does not wait for them) and every five minutes after that.
+ */
+function keepStatisticsFresh(app: FastifyInstance, deps: AppDeps): void {
+  let timer: NodeJS.Timeout | null = null;
+  const check = async () => {
+    try {
+      const analyzed = await refreshStatistics(deps.db);
+      if (analyzed.length > 0) deps.logger.info({ tables: analyzed }, 'planner statistics refreshed');
+    } catch (err) {
+      deps.logger.warn({ err }, 'planner statistics could not be refreshed');
+    }
+  };
+  app.addHook('onListen', async () => {
+    setImmediate(() => void check());
+    timer = setInterval(() => void check(), 5 * 60_000).unref();
+  });
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer);
+  });
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);

@@ -83,6 +83,9 @@ function createTransport(config: Config): Transporter {
     case 'smtp': {
       const { host, port, user, password, secure, ignoreTls, name } = config.email.smtp;
       return nodemailer.createTransport({
+        // A few connections kept open and reused: a thousand invitations do not open a thousand.
+        pool: true,
+        maxConnections: 4,
         host,
         port,
         secure,

@@ -120,7 +120,9 @@ export async function updateUsers(ctx: WriteContext, changes: UserChange[]): Pro
 
   const now = nowIso();
   await ctx.db.kysely.transaction().execute(async (trx) => {
-    const adminsBefore = await countActiveAdmins(trx);
+    // Only a change of status or role can take away the last active admin.
+    const touchesAdmins = planned.some(({ item }) => item.row.status !== undefined || item.row.role !== undefined);
+    const adminsBefore = touchesAdmins ? await countActiveAdmins(trx) : 0;
     const before = new Map((await findUsersByIds(trx, allKeys)).map((u) => [u.id, u]));
     for (const [i, { keys, item }] of planned.entries()) {
       const values: UserRowUpdate = { ...item.row };
