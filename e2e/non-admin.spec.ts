@@ -45,8 +45,17 @@ test("a non-admin sees only what their role allows", async ({ page, api, shot })
   await expect(page.getByRole('textbox', { name: 'First name' })).toBeDisabled();
   await shot(page, 'non-admin-other-user');
 
-  // Settings say plainly they are not for this role.
+  // Create User is not offered; the form, reached by its address, says why and saves nothing.
+  await page.goto('users/+');
+  await expect(page.getByText("Your role can't create users.")).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Create', exact: true })).toHaveCount(0);
+  await shot(page, 'non-admin-create-user');
+
+  // Settings say plainly they are not for this role, the list and a role's page alike.
   await page.goto('settings/roles');
   await expect(page.getByText('Settings are not available to you')).toBeVisible();
   await shot(page, 'non-admin-settings');
+  await page.goto(`settings/roles/${role.id}`);
+  await expect(page.getByText('Settings are not available to you')).toBeVisible();
+  await shot(page, 'non-admin-role-page');
 });

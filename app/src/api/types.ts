@@ -28,6 +28,8 @@ export interface User {
   appearance: string | null;
   theme_light: string | null;
   theme_dark: string | null;
+  theme_light_overrides?: Record<string, unknown> | null;
+  theme_dark_overrides?: Record<string, unknown> | null;
   email_notifications: boolean | null;
   status: UserStatus;
   role: string | RoleRef | null;
@@ -77,6 +79,7 @@ export interface ProjectInfo {
   default_appearance: string;
   default_language: string;
   public_registration: boolean;
+  auth_password_policy: string | null;
 }
 
 export interface Activity {

@@ -7,7 +7,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { ApiError, describeError, fieldMessage } from '../api/errors';
 import { AuthCard } from './auth-card';
-import { NewPasswordFields, validateNewPassword } from './new-password-fields';
+import { NewPasswordFields, policyError, validateNewPassword } from './new-password-fields';
+import { usePasswordPolicy } from './password-policy';
 import { acceptInvite, inspectInvite, login } from './session-api';
 import { useSession } from './session';
 
@@ -20,11 +21,14 @@ export function AcceptInvitePage() {
   const [busy, setBusy] = useState(false);
   const invite = useQuery({ queryKey: ['invite', token], queryFn: () => inspectInvite(token), enabled: token !== '', retry: false });
   const form = useForm({ initialValues: { password: '', confirm: '' }, validate: validateNewPassword });
+  const policy = usePasswordPolicy();
 
   if (accepted && status === 'signed-in') return <Navigate to="/users" replace />;
 
   const submit = form.onSubmit(async ({ password }) => {
     if (!invite.data) return;
+    const refused = policyError(policy, password);
+    if (refused) return form.setFieldError('password', refused);
     setBusy(true);
     setError(null);
     try {
@@ -69,7 +73,7 @@ export function AcceptInvitePage() {
             </Alert>
           )}
           <TextInput label="Email" value={invite.data.email} readOnly autoComplete="username" />
-          <NewPasswordFields form={form} />
+          <NewPasswordFields form={form} policy={policy} />
           <Button type="submit" loading={busy}>
             Set password and sign in
           </Button>

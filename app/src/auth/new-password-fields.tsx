@@ -1,14 +1,13 @@
-// A new password, asked twice, with the policy hint. The server checks the project's password
-// policy; when it refuses, its message is shown at the field.
+// A new password, asked twice, with what the project's password policy asks for, checked as it is
+// typed. The server checks the policy again; when it refuses, its message is shown at the field.
 import { PasswordInput, Stack } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
+import type { PasswordPolicy } from './password-policy';
 
 export interface NewPasswordValues {
   password: string;
   confirm: string;
 }
-
-export const POLICY_HINT = 'Use a long password you do not use anywhere else; the project\u2019s password policy applies.';
 
 export function validateNewPassword(values: NewPasswordValues) {
   return {
@@ -17,10 +16,15 @@ export function validateNewPassword(values: NewPasswordValues) {
   };
 }
 
-export function NewPasswordFields<T extends NewPasswordValues>({ form }: { form: UseFormReturnType<T> }) {
+/** Before the request: a password the policy refuses gets the policy's words at the field. */
+export function policyError(policy: PasswordPolicy, password: string): string | null {
+  return policy.check(password) ? null : `This password doesn't meet the password policy. ${policy.hint}`;
+}
+
+export function NewPasswordFields<T extends NewPasswordValues>({ form, policy }: { form: UseFormReturnType<T>; policy: PasswordPolicy }) {
   return (
     <Stack>
-      <PasswordInput label="New password" description={POLICY_HINT} autoComplete="new-password" required autoFocus {...form.getInputProps('password')} />
+      <PasswordInput label="New password" description={policy.hint} autoComplete="new-password" required autoFocus {...form.getInputProps('password')} />
       <PasswordInput label="Repeat the password" autoComplete="new-password" required {...form.getInputProps('confirm')} />
     </Stack>
   );

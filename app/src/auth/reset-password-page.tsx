@@ -5,7 +5,8 @@ import { notifications } from '@mantine/notifications';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, describeError, fieldMessage } from '../api/errors';
 import { AuthCard } from './auth-card';
-import { NewPasswordFields, validateNewPassword } from './new-password-fields';
+import { NewPasswordFields, policyError, validateNewPassword } from './new-password-fields';
+import { usePasswordPolicy } from './password-policy';
 import { resetPassword } from './session-api';
 
 export function ResetPasswordPage() {
@@ -15,8 +16,11 @@ export function ResetPasswordPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useForm({ initialValues: { password: '', confirm: '' }, validate: validateNewPassword });
+  const policy = usePasswordPolicy();
 
   const submit = form.onSubmit(async ({ password }) => {
+    const refused = policyError(policy, password);
+    if (refused) return form.setFieldError('password', refused);
     setBusy(true);
     setError(null);
     try {
@@ -55,7 +59,7 @@ export function ResetPasswordPage() {
               </Anchor>
             </Alert>
           )}
-          <NewPasswordFields form={form} />
+          <NewPasswordFields form={form} policy={policy} />
           <Button type="submit" loading={busy}>
             Set new password
           </Button>

@@ -22,7 +22,7 @@ import { TfaPanel } from './tfa-panel';
 import { TokenPanel } from './token-panel';
 import { StatusBadge } from './status-badge';
 import { UserFields } from './user-fields';
-import { ADMIN_ONLY_FIELDS, emptyUserValues, toFormValues, toPayload, validateEmail, type UserFormValues } from './user-form-model';
+import { ADMIN_ONLY_FIELDS, emptyUserValues, toFormValues, toPayload, validateEmail, validateJsonObject, type UserFormValues } from './user-form-model';
 import { createUser, getUser, updateUser } from './users-api';
 import { AccountPanel } from './account-panel';
 
@@ -76,7 +76,7 @@ function UserEditor({ user }: { user: User | null }) {
   const initial = useMemo(() => (user ? toFormValues(user) : emptyUserValues()), [user]);
   const form = useForm<UserFormValues>({
     initialValues: initial,
-    validate: { email: (v) => validateEmail(v, isNew) },
+    validate: { email: (v) => validateEmail(v, isNew), theme_light_overrides: validateJsonObject, theme_dark_overrides: validateJsonObject },
   });
 
   // A fresh read from the server (after a save, archive or role change) becomes the new baseline,

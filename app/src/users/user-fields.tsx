@@ -1,6 +1,6 @@
 // The fields of a user, grouped as Directus groups them. A field the person may not change is
 // disabled and says why in one line.
-import { Divider, Grid, PasswordInput, Select, Stack, Switch, TagsInput, Textarea, TextInput, Title } from '@mantine/core';
+import { Divider, Grid, JsonInput, PasswordInput, Select, Stack, Switch, TagsInput, TextInput, Textarea, Title } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
 import { USER_STATUSES } from '../api/types';
 import { STATUS_LABELS } from './status-badge';
@@ -115,6 +115,12 @@ export function UserFields({ form, isNew, writable, showPreferences, admin, role
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <TextInput label="Theme (dark mode)" maxLength={255} placeholder="Default" {...field('theme_dark')} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <JsonInput label="Theme overrides (light mode)" description="A JSON object of theme values" placeholder='{"primary": "#6644ff"}' autosize minRows={2} maxRows={8} validationError="Enter a JSON object" {...field('theme_light_overrides')} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <JsonInput label="Theme overrides (dark mode)" description="A JSON object of theme values" placeholder='{"primary": "#a98bff"}' autosize minRows={2} maxRows={8} validationError="Enter a JSON object" {...field('theme_dark_overrides')} />
             </Grid.Col>
             <Grid.Col span={12}>
               <Switch

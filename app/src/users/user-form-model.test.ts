@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '../api/types';
-import { emptyUserValues, toFormValues, toPayload, validateEmail } from './user-form-model';
+import { emptyUserValues, toFormValues, toPayload, validateEmail, validateJsonObject } from './user-form-model';
 
 const user: User = {
   id: 'u1', first_name: 'Ada', last_name: null, email: 'ada@example.com', password: '**********', location: null, title: 'Countess',
@@ -24,6 +24,19 @@ describe('the User Detail form', () => {
     const initial = toFormValues(user);
     const values = { ...initial, title: '', last_name: '  Lovelace ', tags: [], role: null, email_notifications: false };
     expect(toPayload(values, initial, all)).toEqual({ title: null, last_name: 'Lovelace', tags: null, role: null, email_notifications: false });
+  });
+
+  it('theme overrides: shown as JSON text, sent as objects, emptied as null; only objects pass', () => {
+    const withOverrides: User = { ...user, theme_light_overrides: { primary: '#123456' }, theme_dark_overrides: null };
+    const initial = toFormValues(withOverrides);
+    expect(JSON.parse(initial.theme_light_overrides)).toEqual({ primary: '#123456' });
+    expect(initial.theme_dark_overrides).toBe('');
+    const values = { ...initial, theme_light_overrides: '', theme_dark_overrides: '{"primary": "#654321"}' };
+    expect(toPayload(values, initial, all)).toEqual({ theme_light_overrides: null, theme_dark_overrides: { primary: '#654321' } });
+    expect(toPayload(initial, initial, all)).toEqual({});
+    expect(validateJsonObject('')).toBeNull();
+    expect(validateJsonObject('{"a": 1}')).toBeNull();
+    for (const bad of ['[1]', '"x"', '{broken', 'null', '3']) expect(validateJsonObject(bad), bad).toMatch(/JSON object/);
   });
 
   it('sends the password only when one was typed', () => {

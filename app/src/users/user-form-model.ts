@@ -18,6 +18,9 @@ export interface UserFormValues {
   appearance: string | null;
   theme_light: string;
   theme_dark: string;
+  /** Theme overrides as JSON text (an object), empty for none. */
+  theme_light_overrides: string;
+  theme_dark_overrides: string;
   email_notifications: boolean;
   status: UserStatus;
   role: string | null;
@@ -29,13 +32,15 @@ export const TEXT_FIELDS = [
   'first_name', 'last_name', 'email', 'location', 'title', 'description', 'avatar', 'theme_light', 'theme_dark', 'provider', 'external_identifier',
 ] as const;
 
-export const PREFERENCE_FIELDS = ['language', 'appearance', 'theme_light', 'theme_dark', 'email_notifications'] as const;
+export const JSON_FIELDS = ['theme_light_overrides', 'theme_dark_overrides'] as const;
+
+export const PREFERENCE_FIELDS = ['language', 'appearance', 'theme_light', 'theme_dark', ...JSON_FIELDS, 'email_notifications'] as const;
 export const ADMIN_ONLY_FIELDS = ['status', 'role', 'provider', 'external_identifier'] as const;
 
 export function emptyUserValues(): UserFormValues {
   return {
     first_name: '', last_name: '', email: '', password: '', location: '', title: '', description: '', tags: [], avatar: '',
-    language: null, appearance: null, theme_light: '', theme_dark: '', email_notifications: true, status: 'active', role: null,
+    language: null, appearance: null, theme_light: '', theme_dark: '', theme_light_overrides: '', theme_dark_overrides: '', email_notifications: true, status: 'active', role: null,
     provider: 'default', external_identifier: '',
   };
 }
@@ -56,6 +61,8 @@ export function toFormValues(user: User): UserFormValues {
     appearance: user.appearance ?? null,
     theme_light: text(user.theme_light),
     theme_dark: text(user.theme_dark),
+    theme_light_overrides: jsonText(user.theme_light_overrides),
+    theme_dark_overrides: jsonText(user.theme_dark_overrides),
     email_notifications: user.email_notifications ?? true,
     status: user.status,
     role: roleId(user.role),
@@ -66,12 +73,32 @@ export function toFormValues(user: User): UserFormValues {
 
 type Payload = Record<string, unknown>;
 
+function jsonText(value: unknown): string {
+  return value === null || value === undefined ? '' : JSON.stringify(value, null, 2);
+}
+
+/** A theme override must be a JSON object (or nothing). */
+export function validateJsonObject(value: string): string | null {
+  if (value.trim() === '') return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return null;
+  } catch {
+    // fall through
+  }
+  return 'Enter a JSON object, like {"primary": "#6644ff"}, or leave it empty';
+}
+
 function outValue(field: keyof UserFormValues, value: UserFormValues[keyof UserFormValues]): unknown {
   if ((TEXT_FIELDS as readonly string[]).includes(field)) {
     const s = (value as string).trim();
     return s === '' ? null : s;
   }
   if (field === 'tags') return (value as string[]).length === 0 ? null : value;
+  if ((JSON_FIELDS as readonly string[]).includes(field)) {
+    const s = (value as string).trim();
+    return s === '' ? null : (JSON.parse(s) as unknown);
+  }
   return value;
 }
 

@@ -31,6 +31,8 @@ const Info = Type.Object({
       default_language: Type.String(),
       default_appearance: Type.String(),
       public_registration: Type.Boolean(),
+      /** So that pages which set a password can say what it must look like, before anyone is signed in. */
+      auth_password_policy: Type.Union([Type.String(), Type.Null()]),
     }),
   }),
 });
@@ -49,6 +51,7 @@ export async function serverInfoRoutes(app: FastifyInstance, opts: { db: Db }): 
           default_language: s.default_language,
           default_appearance: s.default_appearance,
           public_registration: toBool(s.public_registration),
+          auth_password_policy: s.auth_password_policy,
         },
       },
     };
