@@ -78,7 +78,14 @@ export function TokenPanel({ userId, hasToken, onChanged }: { userId: string; ha
           <Group>
             <CopyButton value={shown ?? ''}>
               {({ copied, copy }) => (
-                <Button leftSection={<IconCopy size={16} />} color={copied ? 'teal' : undefined} onClick={copy}>
+                <Button
+                  leftSection={<IconCopy size={16} />}
+                  color={copied ? 'teal' : undefined}
+                  onClick={() => {
+                    copy();
+                    notifications.show({ color: 'teal', title: 'Copied', message: 'The token is on your clipboard. Keep it somewhere safe.' });
+                  }}
+                >
                   {copied ? 'Copied' : 'Copy token'}
                 </Button>
               )}
