@@ -134,8 +134,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 }
 
 /**
- * Planner statistics (see db/statistics.ts), checked just after the server starts listening (so
- * the first health answer does not wait for them) and every five minutes after that.
+ * Planner statistics (see db/statistics.ts), checked a moment after the server starts listening
+ * (so the first answers do not wait behind an ANALYZE) and every five minutes after that.
  */
 function keepStatisticsFresh(app: FastifyInstance, deps: AppDeps): void {
   let timer: NodeJS.Timeout | null = null;
@@ -148,7 +148,7 @@ function keepStatisticsFresh(app: FastifyInstance, deps: AppDeps): void {
     }
   };
   app.addHook('onListen', async () => {
-    setImmediate(() => void check());
+    setTimeout(() => void check(), 2000).unref();
     timer = setInterval(() => void check(), 5 * 60_000).unref();
   });
   app.addHook('onClose', async () => {

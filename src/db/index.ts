@@ -79,18 +79,33 @@ export function createSqliteDb(filename: string): Db {
 }
 
 /** better-sqlite3 refuses to bind JavaScript booleans; SQLite stores them as 0 and 1. */
+/** Prepared statements kept per SQL text; the queries a server runs are a few hundred shapes. */
+const STATEMENT_CACHE_SIZE = 1000;
+
 function withBooleanBinding(native: SqliteDatabase.Database): KyselySqliteDatabase {
   const toSqlite = (params: readonly unknown[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  // Kysely prepares every query anew; preparing costs about as much as running a small indexed
+  // lookup, so each SQL text is prepared once and reused (SQLite re-prepares by itself after a
+  // schema change). Values are always bound, never part of the text, so the shapes stay few.
+  const cache = new Map<string, ReturnType<KyselySqliteDatabase['prepare']>>();
   return {
     close: () => native.close(),
     prepare(sqlText: string) {
+      const hit = cache.get(sqlText);
+      if (hit) return hit;
       const stmt = native.prepare(sqlText);
-      return {
+      const prepared = {
         reader: stmt.reader,
         all: (params: readonly unknown[]) => stmt.all(toSqlite(params)),
         run: (params: readonly unknown[]) => stmt.run(toSqlite(params)),
         iterate: (params: readonly unknown[]) => stmt.iterate(toSqlite(params)),
       } as ReturnType<KyselySqliteDatabase['prepare']>;
+      // Long texts are one-offs (a batch's thousands of placeholders): not worth keeping.
+      if (sqlText.length <= 4096) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+        cache.set(sqlText, prepared);
+      }
+      return prepared;
     },
   };
 }
