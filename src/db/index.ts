@@ -3,7 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pgTypes from 'pg';
 import { Kysely, PostgresDialect, sql, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
@@ -111,6 +112,8 @@ function withBooleanBinding(native: SqliteDatabase.Database): KyselySqliteDataba
 }
 
 export function createPostgresDb(options: PgOptions): Db {
+  // Loaded only for PostgreSQL: the embedded default never needs it.
+  const pg = createRequire(import.meta.url)('pg') as typeof pgTypes;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     host: options.host,

@@ -3,7 +3,8 @@
 // chooses in the body (a key with the email in it is one an attacker rotates at will).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis as RedisClient } from 'ioredis';
 import { errors } from '../../errors.js';
 import type { Config } from '../../config.js';
 
@@ -36,7 +37,10 @@ export function rateLimitsFrom(config: Config): RateLimits {
 
 /** Registers the limiter (routes opt in); in memory, or in Redis when REDIS is set. */
 export async function registerRateLimiter(app: FastifyInstance, config: Config): Promise<void> {
-  const redis = config.redis ? new Redis(config.redis, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true }) : undefined;
+  // Loaded only when REDIS is set: most installs never need it, and it costs start-up time.
+  const redis: RedisClient | undefined = config.redis
+    ? new (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis(config.redis, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true })
+    : undefined;
   if (redis) app.addHook('onClose', async () => void redis.quit());
   await app.register(rateLimit, {
     global: false,

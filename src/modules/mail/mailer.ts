@@ -3,8 +3,9 @@
 // a mail server. Templates are Liquid files, overridable from EMAIL_TEMPLATES_PATH.
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import nodemailer, { type Transporter } from 'nodemailer';
-import { Liquid } from 'liquidjs';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
+import type { Liquid as LiquidEngine } from 'liquidjs';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 
@@ -43,14 +44,25 @@ export function createMailer(config: Config, logger: Logger): Mailer {
   // HTML parts escape every value they print (an email address or a project name is text, not
   // markup); text parts print values as they are. The text template is `<name>.txt.liquid`: named
   // in full, because liquidjs adds `.liquid` only to names without an extension of their own.
-  const html = new Liquid({ root: roots, extname: '.liquid', cache: true, strictFilters: true, outputEscape: 'escape' });
-  const text = new Liquid({ root: roots, extname: '.liquid', cache: true, strictFilters: true });
-  const transport = createTransport(config);
+  // The template engine and the transport are loaded on the first mail, not at start-up: many
+  // processes never send one, and both cost start-up time.
+  let engines: { html: LiquidEngine; text: LiquidEngine; transport: Transporter } | null = null;
+  const load = () => {
+    if (engines) return engines;
+    const { Liquid } = require('liquidjs') as typeof import('liquidjs');
+    engines = {
+      html: new Liquid({ root: roots, extname: '.liquid', cache: true, strictFilters: true, outputEscape: 'escape' }),
+      text: new Liquid({ root: roots, extname: '.liquid', cache: true, strictFilters: true }),
+      transport: createTransport(config),
+    };
+    return engines;
+  };
 
   return {
     async send(message, project) {
       const data = { ...project, ...message.data };
       try {
+        const { html, text, transport } = load();
         const [htmlPart, textPart] = await Promise.all([
           html.renderFile(message.template, data),
           text.renderFile(`${message.template}.txt.liquid`, data),
@@ -73,12 +85,15 @@ export function createMailer(config: Config, logger: Logger): Mailer {
       }
     },
     close() {
-      transport.close();
+      engines?.transport.close();
     },
   };
 }
 
+const require = createRequire(import.meta.url);
+
 function createTransport(config: Config): Transporter {
+  const nodemailer = require('nodemailer') as typeof import('nodemailer');
   switch (config.email.transport) {
     case 'smtp': {
       const { host, port, user, password, secure, ignoreTls, name } = config.email.smtp;
