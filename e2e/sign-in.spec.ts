@@ -56,6 +56,7 @@ test('a user sets up 2FA on their own page, then signs in with a one-time code',
   // The authenticator app: a code for now.
   await dialog.getByLabel('Code from the app').fill(generateSync({ secret }));
   await dialog.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  await expect(dialog.getByTestId('recovery-codes').locator('code')).toHaveCount(10);
   const codes = (await dialog.getByTestId('recovery-codes').locator('code').allTextContents()).map((c) => c.trim());
   expect(codes).toHaveLength(10);
   await shot(page, 'tfa-recovery-codes');

@@ -25,7 +25,7 @@ import { secretKey } from './modules/auth/access-token.js';
 import { rateLimitsFrom, registerRateLimiter } from './modules/auth/rate-limits.js';
 import type { AuthDeps } from './modules/auth/auth-deps.js';
 import { createMailer, type Mailer } from './modules/mail/mailer.js';
-import { refreshStatistics } from './db/statistics.js';
+import { refreshStatistics, type StatisticsMemo } from './db/statistics.js';
 import { createMailQueue } from './modules/mail/mail-queue.js';
 
 declare module 'fastify' {
@@ -139,9 +139,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
  */
 function keepStatisticsFresh(app: FastifyInstance, deps: AppDeps): void {
   let timer: NodeJS.Timeout | null = null;
+  const memo: StatisticsMemo = new Map();
   const check = async () => {
     try {
-      const analyzed = await refreshStatistics(deps.db);
+      const analyzed = await refreshStatistics(deps.db, memo);
       if (analyzed.length > 0) deps.logger.info({ tables: analyzed }, 'planner statistics refreshed');
     } catch (err) {
       deps.logger.warn({ err }, 'planner statistics could not be refreshed');
@@ -168,7 +169,7 @@ function uniqueViolation(error: unknown): { collection: string; field: string } 
   const e = error as { code?: unknown; message?: unknown; table?: unknown; detail?: unknown };
   let table: string | undefined;
   let column: string | undefined;
-  if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string') {
+  if ((e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') && typeof e.message === 'string') {
     [, table, column] = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(e.message) ?? [];
   } else if (e?.code === '23505' && typeof e.table === 'string' && typeof e.detail === 'string') {
     table = e.table;

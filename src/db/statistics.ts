@@ -8,18 +8,29 @@
 import { sql } from 'kysely';
 import type { Db } from './index.js';
 
-/** Tables whose plans depend on their size and spread. */
-const TABLES = ['directus_users', 'directus_activity', 'directus_revisions', 'directus_sessions'] as const;
+/** Tables whose plans depend on their size and spread, and how to size each cheaply. */
+const TABLES = ['directus_users', 'directus_sessions', 'directus_activity', 'directus_revisions'] as const;
+/** Append-only tables with an increasing integer key: their highest id stands in for a count. */
+const APPEND_ONLY = new Set<string>(['directus_activity', 'directus_revisions']);
 
 /** How far the row count may drift from the one the statistics were made with. */
 const DRIFT = 0.25;
 
-/** The tables whose statistics are missing or stale, with their row counts. */
-export async function staleTables(db: Db): Promise<string[]> {
+/** Row counts as of the last ANALYZE this process ran (where the database keeps none it can show). */
+export type StatisticsMemo = Map<string, number>;
+
+/** About how many rows a table has: exact for the small ones, cheap for the large ones. */
+async function rowsOf(db: Db, table: string): Promise<number> {
+  const q = APPEND_ONLY.has(table) ? sql<{ n: unknown }>`select coalesce(max(id), 0) as n from ${sql.table(table)}` : sql<{ n: unknown }>`select count(*) as n from ${sql.table(table)}`;
+  return Number((await q.execute(db.kysely)).rows[0]?.n ?? 0);
+}
+
+/** The tables whose statistics are missing or stale. */
+export async function staleTables(db: Db, memo: StatisticsMemo = new Map()): Promise<string[]> {
   const stale: string[] = [];
   for (const table of TABLES) {
-    const rows = Number((await sql<{ n: unknown }>`select count(*) as n from ${sql.table(table)}`.execute(db.kysely)).rows[0]?.n ?? 0);
-    const known = await analyzedRows(db, table);
+    const rows = await rowsOf(db, table);
+    const known = (await analyzedRows(db, table)) ?? memo.get(table) ?? null;
     if (known === null ? rows > 0 : Math.abs(rows - known) > Math.max(100, known * DRIFT)) stale.push(table);
   }
   return stale;
@@ -41,9 +52,16 @@ async function analyzedRows(db: Db, table: string): Promise<number | null> {
   return row && row.analyzed !== null && Number(row.n) >= 0 ? Number(row.n) : null;
 }
 
-/** Runs ANALYZE on the stale tables; answers which it analyzed. */
-export async function refreshStatistics(db: Db): Promise<string[]> {
-  const stale = await staleTables(db);
-  for (const table of stale) await sql`analyze ${sql.table(table)}`.execute(db.kysely);
+/**
+ * Runs ANALYZE on the stale tables; answers which it analyzed. `memo` remembers what this process
+ * analyzed, for a database that shows no trace of it (a PostgreSQL user who does not own the
+ * tables gets only a warning from ANALYZE): such a table is not analyzed again until it has grown.
+ */
+export async function refreshStatistics(db: Db, memo: StatisticsMemo = new Map()): Promise<string[]> {
+  const stale = await staleTables(db, memo);
+  for (const table of stale) {
+    await sql`analyze ${sql.table(table)}`.execute(db.kysely);
+    memo.set(table, await rowsOf(db, table));
+  }
   return stale;
 }

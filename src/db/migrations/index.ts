@@ -6,6 +6,7 @@ import * as auth from './0002-auth.js';
 import * as state from './0003-state.js';
 import * as searchIndex from './0004-search-index.js';
 import * as revisionBefore from './0005-revision-before.js';
+import * as recoveryCodeHashes from './0006-recovery-code-hashes.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core-tables': coreTables,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0003-state': state,
   '0004-search-index': searchIndex,
   '0005-revision-before': revisionBefore,
+  '0006-recovery-code-hashes': recoveryCodeHashes,
 };

@@ -5,6 +5,7 @@ import type { AuthDeps } from './auth-deps.js';
 import { incrementFailedLogins, lockUser, suspendUser } from '../users/users.repository.js';
 import { readSettings } from '../settings/settings.repository.js';
 import { expireSessionsOfUsers } from './sessions.repository.js';
+import { revokeOneTimeTokensOfUsers } from '../tokens/one-time-tokens.repository.js';
 import { recordActivity } from '../activity/activity.service.js';
 import { PUBLIC_ACCOUNTABILITY } from '../../access/types.js';
 import { nowIso } from '../../util/time.js';
@@ -18,6 +19,7 @@ export async function recordFailure(deps: AuthDeps, userId: string): Promise<voi
     await deps.db.kysely.transaction().execute(async (trx) => {
       await suspendUser(trx, userId);
       await expireSessionsOfUsers(trx, [userId], now);
+      await revokeOneTimeTokensOfUsers(trx, [userId], 'password-reset', now);
       await recordActivity(trx, {
         action: 'update',
         accountability: PUBLIC_ACCOUNTABILITY,

@@ -1,7 +1,7 @@
 // TOTP codes (RFC 6238, what authenticator apps speak) and one-use recovery codes.
 import { generateSecret, generateURI, verifySync } from 'otplib';
-import { createHmac, randomInt } from 'node:crypto';
-import { sha256 } from '../../util/crypto.js';
+import { randomInt } from 'node:crypto';
+import { hashPassword, safeEqual, sha256, verifyPassword } from '../../util/crypto.js';
 
 export function newTotpSecret(): string {
   return generateSecret();
@@ -38,17 +38,20 @@ export function normaliseRecoveryCode(code: string): string {
 }
 
 /**
- * How a recovery code is stored: an HMAC keyed by the server's SECRET and bound to its user. About
- * 50 bits is plenty against guessing online (each try counts toward the lockout), but a plain hash
- * of it could be reversed offline from a copy of the database; without the SECRET it cannot.
+ * How a recovery code is stored: argon2id, like a password. About 50 bits is plenty against
+ * guessing online (each try counts toward the lockout), but a fast hash of it could be reversed
+ * offline from a copy of the database; at one argon2id hash per guess it cannot. It depends on
+ * nothing but the code, so codes survive a change of SECRET.
  */
-export function hashRecoveryCode(key: Uint8Array, userId: string, code: string): string {
-  return createHmac('sha256', key).update(`usher-recovery-code:${userId}:${normaliseRecoveryCode(code)}`).digest('hex');
+export function hashRecoveryCode(code: string): Promise<string> {
+  return hashPassword(normaliseRecoveryCode(code));
 }
 
-/** The hashes a code may be stored under: the keyed one, and the plain SHA-256 of earlier versions. */
-export function recoveryCodeHashes(key: Uint8Array, userId: string, code: string): string[] {
-  return [hashRecoveryCode(key, userId, code), sha256(`recovery:${normaliseRecoveryCode(code)}`)];
+/** Whether `code` is the one `stored` was made from: argon2id, or the plain SHA-256 of earlier versions. */
+export async function recoveryCodeMatches(stored: string, code: string): Promise<boolean> {
+  const normalised = normaliseRecoveryCode(code);
+  if (stored.startsWith('$argon2')) return verifyPassword(stored, normalised);
+  return safeEqual(stored, sha256(`recovery:${normalised}`));
 }
 
 export function looksLikeRecoveryCode(code: string): boolean {

@@ -3,8 +3,8 @@
 import { errors } from '../../errors.js';
 import { nowIso } from '../../util/time.js';
 import { claimTfaStep } from '../users/users.repository.js';
-import { consumeRecoveryCode } from './recovery-codes.repository.js';
-import { looksLikeRecoveryCode, matchTotp, recoveryCodeHashes } from './otp.js';
+import { markRecoveryCodeUsed, unusedRecoveryCodes } from './recovery-codes.repository.js';
+import { looksLikeRecoveryCode, matchTotp, recoveryCodeMatches } from './otp.js';
 import { recordFailure } from './lockout.js';
 import type { AuthDeps } from './auth-deps.js';
 
@@ -22,7 +22,15 @@ export async function checkSecondFactor(
 }
 
 export async function acceptCode(deps: AuthDeps, userId: string, secret: string, code: string): Promise<boolean> {
-  if (looksLikeRecoveryCode(code)) return consumeRecoveryCode(deps.db.kysely, userId, recoveryCodeHashes(deps.key, userId, code), nowIso());
+  if (looksLikeRecoveryCode(code)) return useRecoveryCode(deps, userId, code);
   const step = matchTotp(secret, code.trim());
   return step !== null && (await claimTfaStep(deps.db.kysely, userId, step));
+}
+
+/** A recovery code: checked against each unused one of the user's (ten at most), used once. */
+async function useRecoveryCode(deps: AuthDeps, userId: string, code: string): Promise<boolean> {
+  for (const stored of await unusedRecoveryCodes(deps.db.kysely, userId)) {
+    if (await recoveryCodeMatches(stored.code, code)) return markRecoveryCodeUsed(deps.db.kysely, stored.id, nowIso());
+  }
+  return false;
 }

@@ -41,10 +41,11 @@ export async function enableTfa(deps: AuthDeps, userId: string, secret: string, 
   const step = matchTotp(secret, otp);
   if (step === null) throw errors.invalidPayload('"otp" is invalid');
   const codes = newRecoveryCodes();
+  const hashes = await Promise.all(codes.map(hashRecoveryCode));
   await deps.db.kysely.transaction().execute(async (trx) => {
     // The code used to enable counts as used: it cannot sign in a second time.
     await setTfaSecret(trx, userId, secret, step);
-    await replaceRecoveryCodes(trx, userId, codes.map((code) => hashRecoveryCode(deps.key, userId, code)));
+    await replaceRecoveryCodes(trx, userId, hashes);
   });
   return { recovery_codes: codes };
 }

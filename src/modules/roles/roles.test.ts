@@ -125,8 +125,13 @@ describeEachDb('/roles', (t) => {
     const login = await t().request({ method: 'POST', url: '/auth/login', payload: { email: u.email, password: 'Doomed-password-1' } });
     const jwt = login.json().data.access_token as string;
     expect((await send('POST', '/permissions', t().admin.token, { role, collection: 'directus_users', action: 'read', fields: ['id'] })).statusCode).toBe(200);
+    expect((await send('POST', '/auth/password/request', null, { email: u.email })).statusCode).toBe(204);
 
     expect((await send('DELETE', `/roles/${role}`, t().admin.token)).statusCode).toBe(204);
+    // A reset link mailed before stays dead, even once the user is active again.
+    const links = await t().db.kysely.selectFrom('usher_one_time_tokens').select('revoked_at').where('user', '=', u.id).where('purpose', '=', 'password-reset').execute();
+    expect(links).toHaveLength(1);
+    expect(links[0]!.revoked_at).not.toBeNull();
     expect(await userRow(t(), u.id)).toMatchObject({ role: null, status: 'suspended', first_name: 'Kept' });
     expect(await t().db.kysely.selectFrom('directus_permissions').select('id').where('role', '=', role).execute()).toEqual([]);
     expect((await get('/users/me', jwt)).statusCode).toBe(401);

@@ -15,6 +15,7 @@ import type { ItemChange, ItemWriteContext, ItemWriter, Key } from '../items.wri
 import { parseIpAccess } from './ip-access.js';
 import { toBool } from '../../db/index.js';
 import { expireSessionsOfUsers } from '../auth/sessions.repository.js';
+import { revokeOneTimeTokensOfUsers } from '../tokens/one-time-tokens.repository.js';
 
 const COLLECTION = 'directus_roles';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -212,6 +213,7 @@ export const rolesWriter: ItemWriter = {
       await trx.updateTable('directus_users').set({ role: null, status: 'suspended' }).where('role', 'in', unique).execute();
       // Suspended for good, as a suspension by hand: their sessions end (see users.write.ts).
       await expireSessionsOfUsers(trx, members, now);
+      await revokeOneTimeTokensOfUsers(trx, members, 'password-reset', now);
       await trx.deleteFrom('directus_permissions').where('role', 'in', unique).execute();
       await trx.deleteFrom('directus_roles').where('id', 'in', unique).execute();
       await assertAdminRemains(trx, adminsBefore);

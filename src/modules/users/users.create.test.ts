@@ -168,4 +168,15 @@ describeEachDb('POST /users', (t) => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400, 400, 400]);
     for (const r of results.filter((x) => x.statusCode === 400)) expect(r.json().errors[0].extensions.code, r.body).toBe('RECORD_NOT_UNIQUE');
   });
+  it('an id already taken, or the same id twice in one batch, is 400 RECORD_NOT_UNIQUE (never a 500), and nothing is created', async () => {
+    const users = await countRows(t(), 'directus_users');
+    const taken = await t().request({ method: 'POST', url: '/users', as: t().admin.token, payload: { id: t().admin.id, email: 'id-taken@example.com' } });
+    expect(taken.statusCode, taken.body).toBe(400);
+    expect(taken.json().errors[0].extensions).toMatchObject({ code: 'RECORD_NOT_UNIQUE', field: 'id' });
+    const id = '5b0c6f0e-4c83-4f39-9d3a-0a4c6f1e2d33';
+    const twice = await t().request({ method: 'POST', url: '/users', as: t().admin.token, payload: [{ id, email: 'twice-a@example.com' }, { id, email: 'twice-b@example.com' }] });
+    expect(twice.statusCode, twice.body).toBe(400);
+    expect(twice.json().errors[0].extensions.code).toBe('RECORD_NOT_UNIQUE');
+    expect(await countRows(t(), 'directus_users')).toBe(users);
+  });
 });

@@ -96,4 +96,20 @@ describeEachDb('the last admin', (t) => {
       ]);
     });
   });
+
+  it('two admins suspending each other at the same moment: one change goes through, the other is 422 (at least one admin stays)', async () => {
+    // Exactly two active admins: the harness admin and this one (earlier tests left others).
+    const adminRoles = t().db.kysely.selectFrom('directus_roles').select('id').where('admin_access', '=', true);
+    await t().db.kysely.updateTable('directus_users').set({ status: 'suspended' }).where('role', 'in', adminRoles).where('id', '<>', t().admin.id).execute();
+    const other = await secondAdmin();
+    const [a, b] = await Promise.all([
+      t().request({ method: 'PATCH', url: `/users/${other.id}`, as: t().admin.token, payload: { status: 'suspended' } }),
+      t().request({ method: 'PATCH', url: `/users/${t().admin.id}`, as: other.token, payload: { status: 'suspended' } }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort(), `${a.body} ${b.body}`).toEqual([200, 422]);
+    const statuses = [(await userRow(t(), other.id))?.status, (await userRow(t(), t().admin.id))?.status];
+    expect(statuses.filter((s) => s === 'active')).toHaveLength(1);
+    // Put the harness admin back for any test after this one.
+    await t().db.kysely.updateTable('directus_users').set({ status: 'active' }).where('id', '=', t().admin.id).execute();
+  });
 });

@@ -1,6 +1,7 @@
 // The only place with SQL about users outside the query engine. Functions take the database (or a
 // transaction) first.
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../../db/dialect.js';
 import type { Database, NewUserRow, UserRow, UserRowUpdate } from '../../db/schema.js';
 
 type Q = Kysely<Database>;
@@ -209,7 +210,14 @@ export async function updateUsersColumns(db: Q, ids: string[], values: UserRowUp
 }
 
 /** Active users in a role with admin access: who can still administer Usher. */
+/**
+ * Active users of admin roles. Called inside the transaction of a change that could remove the
+ * last one, before and after it: on PostgreSQL it first takes a transaction-wide lock, so that two
+ * such changes (each removing a different admin) cannot both count two and both go through.
+ * SQLite's write transactions (BEGIN IMMEDIATE) are serial already.
+ */
 export async function countActiveAdmins(db: Q): Promise<number> {
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(hashtext('usher:last-active-admin'))`.execute(db);
   // Driven from the (few) admin roles through the role index, never from the (many) active users:
   // the status test is in the select list, where no planner can pick the status index for it.
   const row = await db
