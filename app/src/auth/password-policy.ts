@@ -6,7 +6,10 @@ import { fetchServerInfo } from './session-api';
 
 export const GENERIC_HINT = 'Use a long password you do not use anywhere else.';
 
-/** The policy as the server compiles it: `/pattern/flags` or a bare pattern; null when unset or broken. */
+/**
+ * The policy as the server compiles it (src/modules/settings/password-policy.ts, which the App's
+ * bundle cannot import): `/pattern/flags` or a bare pattern; null when unset or broken.
+ */
 export function compilePolicy(policy: string | null | undefined): RegExp | null {
   if (!policy) return null;
   const m = /^\/(.*)\/([a-z]*)$/s.exec(policy);
