@@ -76,6 +76,45 @@ export function writeResults(report: object, startedAt: Date, tag = ''): string 
   return file;
 }
 
+/**
+ * bench/RESULTS.md: the table of the last complete run (every scenario, no --only), with the
+ * commit, the machine and the exact command, so a reader can tell what it measured and rerun it.
+ */
+export function writeResultsMarkdown(opts: {
+  title: string;
+  command: string;
+  commit: { commit: string | null; dirty: boolean | null };
+  machine: Machine;
+  startedAt: Date;
+  summary: string[];
+  table: string;
+  verdict: string;
+  jsonFile: string;
+}): string {
+  const file = join(ROOT, 'bench', 'RESULTS.md');
+  const m = opts.machine;
+  const text = [
+    `# ${opts.title}`,
+    '',
+    `Written by \`npm run bench\` at the end of a complete run; \`bench/README.md\` says what each row measures.`,
+    '',
+    `- when: ${opts.startedAt.toISOString()}`,
+    `- command: \`${opts.command}\``,
+    `- commit: \`${opts.commit.commit ?? 'unknown'}\`${opts.commit.dirty ? ' (with uncommitted changes to src/ or bench/)' : ''}`,
+    `- machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGb} GiB, Node ${m.node}, ${m.platform}; load average at start ${m.loadavgAtStart.join(' / ')}`,
+    `- raw figures: \`${opts.jsonFile.replace(`${ROOT}/`, '')}\` (not committed)`,
+    '',
+    ...opts.summary,
+    '',
+    opts.table,
+    '',
+    opts.verdict,
+    '',
+  ].join('\n');
+  writeFileSync(file, text);
+  return file;
+}
+
 export const fixed = (n: number | null | undefined, digits: number) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
 const sig = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 

@@ -14,7 +14,7 @@ import { BenchError, parseBenchArgs, UsageError, type BenchOptions } from './arg
 import { baselineFor, BASELINE_SOURCE } from './baseline.js';
 import { createBenchDatabase, type BenchDatabase } from './database.js';
 import { runLoad, warmUp, type Measurement } from './load.js';
-import { describeCommit, describeMachine, markdownTable, writeResults, type Figures, type ResultRow, type Single } from './report.js';
+import { describeCommit, describeMachine, markdownTable, writeResults, writeResultsMarkdown, type Figures, type ResultRow, type Single } from './report.js';
 import {
   CEILING_SCENARIO,
   checkedRequest,
@@ -530,8 +530,18 @@ async function main(): Promise<number> {
   if (!peer) say(`\n† ${BASELINE_SOURCE}.`);
   const missed = rows.filter((r) => r.targets.some((t) => t.met === false));
   say('');
-  say(missed.length === 0 ? 'Every target with a figure is met.' : `Targets not met: ${missed.map((r) => `${r.key}${r.connections ? ` @${r.connections}` : ''}`).join(', ')}`);
+  const verdict = missed.length === 0 ? 'Every target with a figure is met.' : `Targets not met: ${missed.map((r) => `${r.key}${r.connections ? ` @${r.connections}` : ''}`).join(', ')}`;
+  say(verdict);
   say(`results: ${file}`);
+  if (options.only.length === 0) {
+    const summary = [
+      `Usher on ${options.db === 'pg' ? 'PostgreSQL' : 'SQLite'}, ${seeded.users.toLocaleString('en')} seeded users` +
+        (peer ? `; Directus 10.13.4 on SQLite with ${options.directusUsers.toLocaleString('en')} seeded users, alternating with Usher run by run` : '; Directus figures from ../shared/peers/baseline.md (†)') +
+        `; ${options.duration} s per run, median of ${options.repeat}, ${options.connections.join('/')} connections, autocannon on the same machine.`,
+    ];
+    const md = writeResultsMarkdown({ title: 'Benchmark results', command: report.command, commit, machine, startedAt, summary, table: markdownTable(rows, peerName), verdict, jsonFile: file });
+    say(`summary: ${md}`);
+  }
   return 0;
 }
 
