@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Measurement } from './load.js';
 import { ROOT } from './server.js';
 
@@ -102,7 +102,7 @@ export function writeResultsMarkdown(opts: {
     `- command: \`${opts.command}\``,
     `- commit: \`${opts.commit.commit ?? 'unknown'}\`${opts.commit.dirty ? ' (with uncommitted changes to src/ or bench/)' : ''}`,
     `- machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGb} GiB, Node ${m.node}, ${m.platform}; load average at start ${m.loadavgAtStart.join(' / ')}`,
-    `- raw figures: \`${opts.jsonFile.replace(`${ROOT}/`, '')}\` (not committed)`,
+    `- raw figures: \`${relative(ROOT, opts.jsonFile)}\` (not committed)`,
     '',
     ...opts.summary,
     '',
