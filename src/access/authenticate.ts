@@ -11,7 +11,9 @@ import type { Db } from '../db/index.js';
 import { toBool } from '../db/index.js';
 import { sha256 } from '../util/crypto.js';
 import { nowIso } from '../util/time.js';
-import { findAuthUserBySession, findAuthUserByTokenHash, type AuthUser } from '../modules/users/users.repository.js';
+import { findAuthUserBySession, findAuthUserByTokenHash, findUserById, type AuthUser } from '../modules/users/users.repository.js';
+import { findRoleById } from '../modules/roles/roles.repository.js';
+import { PRIVATE_COLUMNS } from '../modules/users/users.fields.js';
 import { rulesForRole } from '../modules/permissions/permissions.repository.js';
 import { looksLikeJwt, verifyAccessToken } from '../modules/auth/access-token.js';
 import { buildPolicy } from './policy.js';
@@ -106,9 +108,6 @@ function createPolicyCache(db: Db) {
   };
 }
 
-/** Secrets never take part in a rule, whatever it names. */
-const UNUSABLE_USER_FIELDS = ['password', 'token', 'tfa_secret', 'email_lower', 'failed_logins', 'locked_until', 'tfa_last_step'];
-
 /**
  * The rows behind $CURRENT_USER.<field> and $CURRENT_ROLE.<field>, read only when the caller's rules
  * use them (one indexed lookup by id), so that a rule such as
@@ -119,15 +118,12 @@ async function variableFields(db: Db, accountability: Accountability, policy: Ac
   if (!wants || (!wants.user && !wants.role)) return null;
   const out: Pick<Variables, 'userFields' | 'roleFields'> = {};
   if (wants.user && accountability.user) {
-    const row = await db.kysely.selectFrom('directus_users').selectAll().where('id', '=', accountability.user).executeTakeFirst();
-    if (row) {
-      const fields: Record<string, unknown> = { ...row };
-      for (const f of UNUSABLE_USER_FIELDS) delete fields[f];
-      out.userFields = fields;
-    }
+    const row = await findUserById(db.kysely, accountability.user);
+    // Secrets and Usher's own columns never take part in a rule, whatever it names.
+    if (row) out.userFields = Object.fromEntries(Object.entries(row).filter(([k]) => !PRIVATE_COLUMNS.has(k)));
   }
   if (wants.role && accountability.role) {
-    const row = await db.kysely.selectFrom('directus_roles').selectAll().where('id', '=', accountability.role).executeTakeFirst();
+    const row = await findRoleById(db.kysely, accountability.role);
     if (row) out.roleFields = { ...row };
   }
   return out;

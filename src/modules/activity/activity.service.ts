@@ -4,8 +4,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Accountability } from '../../access/types.js';
 import { insertActivity } from './activity.repository.js';
+import { PRIVATE_COLUMNS } from '../users/users.fields.js';
 
-const SECRETS = new Set(['password', 'token', 'tfa_secret', 'email_lower', 'failed_logins', 'locked_until', 'tfa_last_step']);
+const SECRETS = PRIVATE_COLUMNS;
 
 export function withoutSecrets(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requestVariables } from '../../access/context.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
@@ -16,15 +16,14 @@ export async function permissionsRoutes(app: FastifyInstance, opts: { db: Db; co
     return { data: permissionsOf(request.policy) };
   });
 
-  const item = async (request: { params: unknown; accountability: { user: string | null; role: string | null }; policy: never }, collection: string, id?: string) => {
+  const item = async (request: FastifyRequest, collection: string, id?: string) => {
     if (!request.accountability.user) throw errors.forbidden();
-    const variables = requestVariables(request as never);
-    return { data: await itemPermissions(db, request.policy, variables, collection, id) };
+    return { data: await itemPermissions(db, request.policy, requestVariables(request), collection, id) };
   };
-  app.get('/permissions/me/:collection', async (request) => item(request as never, (request.params as { collection: string }).collection));
+  app.get('/permissions/me/:collection', async (request) => item(request, (request.params as { collection: string }).collection));
   app.get('/permissions/me/:collection/:id', async (request) => {
     const { collection, id } = request.params as { collection: string; id: string };
-    return item(request as never, collection, id);
+    return item(request, collection, id);
   });
 
   registerItemReadRoutes(app, { prefix: '/permissions', collection: 'directus_permissions', db, config });

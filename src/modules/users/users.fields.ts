@@ -33,5 +33,8 @@ export const MAX_LENGTH: Record<string, number> = {
 /** Never stored in a revision or the log in any readable form. */
 export const SECRET_FIELDS = new Set(['password', 'token', 'tfa_secret']);
 
+/** The secrets, and the columns Usher keeps for itself: never in a revision, never in a rule. */
+export const PRIVATE_COLUMNS: ReadonlySet<string> = new Set([...SECRET_FIELDS, 'email_lower', 'failed_logins', 'locked_until', 'tfa_last_step']);
+
 /** A static token must be a secure string: at least 32 characters. */
 export const MIN_TOKEN_LENGTH = 32;
