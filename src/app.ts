@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyReply, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
+import { LazyChildLogger } from './logger.js';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import { UsherError, errors, toEnvelope } from './errors.js';
@@ -27,11 +28,14 @@ import type { AuthDeps } from './modules/auth/auth-deps.js';
 import { createMailer, type Mailer } from './modules/mail/mailer.js';
 import { refreshStatistics, type StatisticsMemo } from './db/statistics.js';
 import { createMailQueue } from './modules/mail/mail-queue.js';
+import { createResponseCache, type ResponseCache } from './modules/cache/response-cache.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Resolves once every mail queued so far has been sent (or has failed). */
     drainMail(): Promise<void>;
+    /** The answers kept for reads of users, roles and permissions (null when RESPONSE_CACHE_ENABLED=false). */
+    responseCache: ResponseCache | null;
   }
 }
 
@@ -49,6 +53,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     // One line per request, written by the onResponse hook below without the query string.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, bindings, options) as unknown as FastifyBaseLogger,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,128}$/.test(given) ? given : randomUUID();
@@ -73,15 +78,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return parseJson(request, body as string, done);
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: they run on every request, and have nothing to wait for.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // The URL is logged without its query string: it may carry ?access_token=.
-    request.log.info(
-      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+    if (deps.logger.isLevelEnabled('info')) {
+      request.log.info(
+        { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
+    done();
   });
 
   app.setErrorHandler((error: FastifyError | UsherError, request, reply) => {
@@ -119,15 +129,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(registerRoutes, { deps: authDeps, rateLimit: rateLimits.registration });
   // The admin App (/admin), public like the sign-in page it starts with.
   await app.register(appStaticRoutes, { root: deps.appDir });
+  // Reads of users, roles and permissions, kept while the data they read is unchanged.
+  const cache = config.cache.responses ? createResponseCache(config.cache.maxBytes) : null;
+  app.decorate('responseCache', cache);
   // Everything below authenticates the caller first.
   await app.register(async (api) => {
     await api.register(authenticatePlugin, { db: deps.db, config, key });
-    await api.register(usersRoutes, { db: deps.db, config });
+    await api.register(usersRoutes, { db: deps.db, config, cache });
     await api.register(tfaRoutes, { deps: authDeps });
     await api.register(invitesRoutes, { deps: authDeps });
-    await api.register(rolesRoutes, { db: deps.db, config });
+    await api.register(rolesRoutes, { db: deps.db, config, cache });
     await api.register(activityRoutes, { db: deps.db, config });
-    await api.register(permissionsRoutes, { db: deps.db, config });
+    await api.register(permissionsRoutes, { db: deps.db, config, cache });
     await api.register(settingsRoutes, { db: deps.db });
   });
   return app as unknown as FastifyInstance;

@@ -77,6 +77,8 @@ export interface Config {
   rateLimits: Record<'login' | 'password' | 'inviteAccept' | 'registration', RateLimitConfig>;
   /** How long SIGTERM/SIGINT wait for in-flight requests before giving up and exiting with 1. */
   shutdownTimeoutMs: number;
+  /** Answers to reads of users, roles and permissions kept in memory (modules/cache/response-cache.ts). */
+  cache: { responses: boolean; maxBytes: number };
 }
 
 export interface RateLimitConfig {
@@ -287,6 +289,10 @@ export function loadConfig(env: Env, opts: { cwd?: string; persistSecret?: boole
     },
     // Directus's name; its default (1 s) would cut off a slow request, so wait longer by default.
     shutdownTimeoutMs: r.duration('SERVER_SHUTDOWN_TIMEOUT', '10s'),
+    cache: {
+      responses: r.boolean('RESPONSE_CACHE_ENABLED', true),
+      maxBytes: r.integer('RESPONSE_CACHE_MAX_BYTES', 16 * 1024 * 1024, 0),
+    },
   };
   if (config.email.transport === 'smtp' && !config.email.smtp.host) {
     throw new ConfigError('EMAIL_SMTP_HOST', 'is required when EMAIL_TRANSPORT=smtp');

@@ -1,8 +1,13 @@
 // Works out who is calling from the credential the request carries (reference §2.1), checks the
 // role's IP allow-list, and works out what they may do. Every credential is checked against the
-// database on every request, in one indexed query: a suspended, archived or deleted user, an ended
-// session or a changed role takes effect on the very next request, whichever Usher process made
-// the change.
+// database on every request: a suspended, archived or deleted user, an ended session or a changed
+// role takes effect on the very next request, whichever Usher process made the change.
+//
+// How, cheaply: the database keeps usher_state.data_version, which changes with every change to a
+// user, role, permission or session row (migration 0007). Each request reads it (one row by
+// primary key); a credential whose full check (user, role and session, one indexed query) was
+// made at that same version, and whose session has not expired since, stands as checked then.
+// Any other credential is checked in full.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errors } from '../errors.js';
@@ -11,7 +16,7 @@ import type { Db } from '../db/index.js';
 import { toBool } from '../db/index.js';
 import { sha256 } from '../util/crypto.js';
 import { nowIso } from '../util/time.js';
-import { findAuthUserBySession, findAuthUserByTokenHash, findUserById, type AuthUser } from '../modules/users/users.repository.js';
+import { findAuthUserBySession, findAuthUserByTokenHash, findUserById, readAuthState, readAuthStateNow, type AuthState, type AuthUser } from '../modules/users/users.repository.js';
 import { findRoleById } from '../modules/roles/roles.repository.js';
 import { PRIVATE_COLUMNS } from '../modules/users/users.fields.js';
 import { rulesForRole } from '../modules/permissions/permissions.repository.js';
@@ -20,7 +25,6 @@ import { buildPolicy } from './policy.js';
 import { ipAllowed } from '../modules/roles/ip-access.js';
 
 export { ipAllowed };
-import { readPermissionsVersion } from '../modules/permissions/permissions-version.js';
 import { PUBLIC_ACCOUNTABILITY, type AccessPolicy, type Accountability } from './types.js';
 import type { Variables } from '../query/variables.js';
 
@@ -30,6 +34,10 @@ declare module 'fastify' {
     policy: AccessPolicy;
     /** The caller's user and role rows, when the rules name $CURRENT_USER.<field> or $CURRENT_ROLE.<field>. */
     variableFields: Pick<Variables, 'userFields' | 'roleFields'> | null;
+    /** usher_state's versions as this request read them (see requestVersions). */
+    usherState: AuthState | null;
+    /** The database the request authenticated against (for requestVersions). */
+    usherDb: Db | null;
   }
 }
 
@@ -62,17 +70,16 @@ export async function resolveAccountability(opts: AuthenticateOptions, request: 
   let session: string | null = null;
   if (looksLikeJwt(token)) {
     const claims = await verifyAccessToken(opts.key, token);
-    user = await findAuthUserBySession(opts.db.kysely, claims.session, nowIso());
-    if (user && user.id !== claims.id) user = undefined;
     session = claims.session;
+    user = await checkedCredential(opts.db, `s:${claims.session}`, request, (now) => findAuthUserBySession(opts.db, claims.session, now));
+    if (user && user.id !== claims.id) user = undefined;
   } else {
     // Static tokens are stored as SHA-256; only an active user's token counts.
-    user = await findAuthUserByTokenHash(opts.db.kysely, sha256(token));
+    user = await checkedCredential(opts.db, `t:${token}`, request, () => findAuthUserByTokenHash(opts.db, sha256(token)));
   }
   if (!user || user.status !== 'active') throw errors.invalidCredentials();
   // The role's ip_access allow-list: addresses, ranges or CIDR blocks (IPv4-mapped IPv6 normalised).
   if (!ipAllowed(user.ip_access, request.ip)) throw errors.invalidIp();
-  versions.set(request, Number(user.permissions_version));
   return {
     ...base,
     user: user.id,
@@ -85,8 +92,46 @@ export async function resolveAccountability(opts: AuthenticateOptions, request: 
   };
 }
 
-/** The rules version each request read with its credential; anonymous requests read it alone. */
-const versions = new WeakMap<FastifyRequest, number>();
+/**
+ * Credentials checked in full at a data version (see the top of this file), by credential: the
+ * static token's text or the session id. Bounded; emptied when full.
+ */
+const checked = new WeakMap<Db, Map<string, { version: number; user: AuthUser | undefined; expires: string | null }>>();
+const CHECKED_SIZE = 10_000;
+
+async function checkedCredential(
+  db: Db,
+  key: string,
+  request: FastifyRequest,
+  lookup: (now: string) => Promise<AuthUser | undefined>,
+): Promise<AuthUser | undefined> {
+  let known = checked.get(db);
+  if (!known) checked.set(db, (known = new Map()));
+  const state = readAuthStateNow(db) ?? (await readAuthState(db));
+  request.usherState = state;
+  const now = nowIso();
+  const hit = known.get(key);
+  if (hit && hit.version === state.data && (hit.expires === null || hit.expires > now)) return hit.user;
+  const user = await lookup(now);
+  // The lookup read the versions again, in the same statement as the rows it checked.
+  if (user) request.usherState = { permissions: Number(user.permissions_version), data: Number(user.data_version) };
+  const version = user ? Number(user.data_version) : state.data;
+  if (known.size >= CHECKED_SIZE) known.clear();
+  known.set(key, { version, user, expires: user?.session_expires ?? null });
+  return user;
+}
+
+/**
+ * usher_state's versions as this request saw them: read with its credential, or once, on first
+ * need, for an anonymous request.
+ */
+export async function requestVersions(request: FastifyRequest): Promise<{ permissions: number; data: number }> {
+  if (!request.usherState) {
+    if (!request.usherDb) throw new Error('requestVersions() before authentication');
+    request.usherState = await readAuthState(request.usherDb);
+  }
+  return request.usherState;
+}
 
 /**
  * Rules compiled once per role and reused while usher_state's version is unchanged. Every request
@@ -97,7 +142,7 @@ function createPolicyCache(db: Db) {
   const cache = new Map<string, { version: number; policy: AccessPolicy }>();
   return async (request: FastifyRequest, accountability: Accountability): Promise<AccessPolicy> => {
     if (accountability.admin) return buildPolicy(accountability, []);
-    const version = versions.get(request) ?? (await readPermissionsVersion(db.kysely));
+    const version = (await requestVersions(request)).permissions;
     const key = `${accountability.role ?? 'public'}|${accountability.app}|${accountability.user ? 'user' : 'anonymous'}`;
     const hit = cache.get(key);
     if (hit && hit.version === version) return hit.policy;
@@ -137,7 +182,10 @@ async function authenticate(app: FastifyInstance, opts: AuthenticateOptions): Pr
   app.decorateRequest('accountability', null as unknown as Accountability);
   app.decorateRequest('policy', null as unknown as AccessPolicy);
   app.decorateRequest('variableFields', null);
+  app.decorateRequest('usherState', null);
+  app.decorateRequest('usherDb', null);
   app.addHook('onRequest', async (request) => {
+    request.usherDb = opts.db;
     const accountability = await resolveAccountability(opts, request);
     if (accountability.tfaSetupRequired && !TFA_SETUP_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) {
       throw errors.forbidden({ reason: 'Two-factor authentication is required for your role; set it up first' });

@@ -79,6 +79,7 @@ export function buildPolicy(accountability: Accountability, rules: readonly Perm
   return {
     admin: false,
     fieldVariables: { user: text.includes('"$CURRENT_USER.'), role: text.includes('"$CURRENT_ROLE.') },
+    usesNow: text.includes('$NOW'),
     can: (collection: string, action: Action) => merged.get(`${collection}:${action}`) ?? null,
   };
 }

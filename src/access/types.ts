@@ -44,6 +44,8 @@ export interface AccessPolicy {
   readonly admin: boolean;
   /** The rules name $CURRENT_USER.<field> or $CURRENT_ROLE.<field>: load those rows per request. */
   readonly fieldVariables?: { user: boolean; role: boolean };
+  /** The rules name $NOW: what they allow changes with the clock. */
+  readonly usesNow?: boolean;
   can(collection: string, action: Action): CollectionAccess | null;
 }
 

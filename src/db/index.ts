@@ -1,11 +1,11 @@
 // The Kysely instance over SQLite (embedded default) or PostgreSQL, and the few places where the
 // two differ. Business code never asks which database it runs on; it asks this module.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type pgTypes from 'pg';
-import { Kysely, PostgresDialect, sql, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, sql, type CompiledQuery, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
 import { UsherSqliteDialect } from './sqlite-dialect.js';
@@ -17,6 +17,20 @@ export interface Db {
   dialect: Dialect;
   /** Answers true when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /**
+   * Runs a compiled read at once, synchronously, when the database allows it: SQLite with no
+   * transaction open on its connection (so it reads committed rows only, as any query outside a
+   * transaction does). Null when it cannot (PostgreSQL, or a transaction is open): use Kysely.
+   * For the few reads every request makes, where Kysely's asynchronous round trip costs several
+   * times the query itself.
+   */
+  readNow?<T>(query: CompiledQuery<T>): T[] | null;
+  /**
+   * Like readNow, for a read without parameters, but gives back the rows it read last time when
+   * nothing at all has been committed to the database since, by any connection of any process
+   * (see walChangeDetector). Null when it can do neither: use Kysely.
+   */
+  readUnlessUnchanged?<T>(query: CompiledQuery<T>): T[] | null;
   destroy(): Promise<void>;
 }
 
@@ -59,10 +73,32 @@ export function createSqliteDb(filename: string): Db {
   // SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. Use JavaScript's
   // Unicode-aware lowering so `_icontains: "élodie"` finds "Élodie" on both.
   native.function('lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
-  const kysely = new Kysely<Database>({ dialect: new UsherSqliteDialect({ database: withBooleanBinding(native) }) });
+  const database = withBooleanBinding(native);
+  const kysely = new Kysely<Database>({ dialect: new UsherSqliteDialect({ database }) });
+  const readNow = <T>(query: CompiledQuery<T>): T[] | null => {
+    // Kysely holds the one connection for a transaction's whole length; outside one, nothing
+    // else can be running on it while this synchronous call does.
+    if (native.inTransaction || !native.open) return null;
+    return database.prepare(query.sql).all(query.parameters) as T[];
+  };
+  const changes = filename === ':memory:' ? null : walChangeDetector(native, filename);
+  const memo = new Map<string, { stamp: Buffer; rows: unknown[] }>();
   return {
     kysely,
     dialect: 'sqlite',
+    readNow,
+    readUnlessUnchanged: <T>(query: CompiledQuery<T>): T[] | null => {
+      if (query.parameters.length > 0) throw new Error('readUnlessUnchanged() takes reads without parameters');
+      const stamp = changes?.stamp();
+      if (!stamp) return readNow(query);
+      const last = memo.get(query.sql);
+      if (last && last.stamp.equals(stamp)) return last.rows as T[];
+      // The stamp is taken before the read: a commit landing in between changes the stamp, so
+      // the next call reads again.
+      const rows = readNow(query);
+      if (rows) memo.set(query.sql, { stamp, rows });
+      return rows;
+    },
     ping: async () => {
       try {
         native.prepare('select 1').get();
@@ -72,9 +108,46 @@ export function createSqliteDb(filename: string): Db {
       }
     },
     destroy: async () => {
+      changes?.close();
       await kysely.destroy();
       // Kysely opens its handle lazily; the native one may still be open if no query ran through it.
       if (native.open) native.close();
+    },
+  };
+}
+
+/**
+ * Tells, with one read of 48 bytes and no lock, whether anything has been committed to a SQLite
+ * database in WAL mode since it last looked. Every commit, by any connection in any process, ends
+ * by writing the wal-index header at the start of the `-shm` file (https://sqlite.org/walformat.html):
+ * the last frame of the log grows, or the log restarts under new salts. SQLite's own readers look
+ * at this header first to see whether their cache is still good; this does the same, so that the
+ * reads every request makes (usher_state's versions) cost a read of 48 bytes, not a query, whose
+ * file locking alone costs more than all the rest of a cached answer. Null when the database is
+ * not in WAL mode or its -shm file cannot be read: callers then query every time.
+ */
+function walChangeDetector(native: SqliteDatabase.Database, filename: string): { stamp(): Buffer | null; close(): void } | null {
+  if (String(native.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null;
+  let fd: number | null = null;
+  let failed = false;
+  return {
+    stamp() {
+      if (failed) return null;
+      try {
+        // The file exists once the connection has read in WAL mode; opened on first need.
+        fd ??= openSync(`${filename}-shm`, 'r');
+        // A fresh buffer per stamp: the caller keeps it beside what it read.
+        const header = Buffer.allocUnsafe(48);
+        if (readSync(fd, header, 0, 48, 0) !== 48) return null;
+        return header;
+      } catch {
+        failed = true;
+        return null;
+      }
+    },
+    close() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
     },
   };
 }

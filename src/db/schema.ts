@@ -134,7 +134,7 @@ export interface Database {
   usher_retired_refresh_tokens: RetiredRefreshTokensTable;
   usher_recovery_codes: RecoveryCodesTable;
   usher_one_time_tokens: OneTimeTokensTable;
-  usher_state: { id: number; permissions_version: number };
+  usher_state: { id: number; permissions_version: number; data_version: number };
 }
 
 export type UserRow = Selectable<UsersTable>;

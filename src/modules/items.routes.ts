@@ -7,21 +7,27 @@ import { queryContext } from '../access/context.js';
 import { parseQuery } from '../query/parse.js';
 import { readItems, readOne } from '../query/run.js';
 import { IdParams, ItemResponse, ListResponse, SearchBody } from './common.schemas.js';
+import { sendCachedRead, type ResponseCache } from './cache/response-cache.js';
 
 export interface ItemRoutesOptions {
   prefix: string;
   collection: string;
   db: Db;
   config: Config;
+  /** Where GET answers are kept (none: never); see cache/response-cache.ts. */
+  cache?: ResponseCache | null;
 }
 
 export function registerItemReadRoutes(app: FastifyInstance, opts: ItemRoutesOptions): void {
   const { prefix, collection, db, config } = opts;
+  const cache = opts.cache ?? null;
 
-  app.get(prefix, { schema: { response: { 200: ListResponse } } }, async (request) => {
-    const query = parseQuery(request.query as Record<string, unknown>);
-    return readItems(queryContext(request, db, config), collection, query);
-  });
+  app.get(prefix, { schema: { response: { 200: ListResponse } } }, async (request, reply) =>
+    sendCachedRead(cache, collection, request, reply, async () => {
+      const query = parseQuery(request.query as Record<string, unknown>);
+      return readItems(queryContext(request, db, config), collection, query);
+    }),
+  );
 
   app.route({
     method: 'SEARCH',
@@ -34,9 +40,11 @@ export function registerItemReadRoutes(app: FastifyInstance, opts: ItemRoutesOpt
     },
   });
 
-  app.get(`${prefix}/:id`, { schema: { params: IdParams, response: { 200: ItemResponse } } }, async (request) => {
-    const { id } = request.params as { id: string };
-    const query = parseQuery(request.query as Record<string, unknown>);
-    return { data: await readOne(queryContext(request, db, config), collection, id, query) };
-  });
+  app.get(`${prefix}/:id`, { schema: { params: IdParams, response: { 200: ItemResponse } } }, async (request, reply) =>
+    sendCachedRead(cache, collection, request, reply, async () => {
+      const { id } = request.params as { id: string };
+      const query = parseQuery(request.query as Record<string, unknown>);
+      return { data: await readOne(queryContext(request, db, config), collection, id, query) };
+    }),
+  );
 }

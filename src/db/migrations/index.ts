@@ -7,6 +7,7 @@ import * as state from './0003-state.js';
 import * as searchIndex from './0004-search-index.js';
 import * as revisionBefore from './0005-revision-before.js';
 import * as recoveryCodeHashes from './0006-recovery-code-hashes.js';
+import * as dataVersion from './0007-data-version.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core-tables': coreTables,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0004-search-index': searchIndex,
   '0005-revision-before': revisionBefore,
   '0006-recovery-code-hashes': recoveryCodeHashes,
+  '0007-data-version': dataVersion,
 };

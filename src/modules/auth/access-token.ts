@@ -30,6 +30,7 @@ export async function signAccessToken(key: Uint8Array, claims: AccessClaims, ttl
 
 /** Anything shaped like a JWT is verified as one; anything else is a static token. */
 export function looksLikeJwt(token: string): boolean {
+  if (verified.has(token)) return true;
   if (!token.startsWith('eyJ') || token.split('.').length !== 3) return false;
   try {
     decodeProtectedHeader(token);
@@ -45,6 +46,11 @@ export function looksLikeJwt(token: string): boolean {
  * row, not the cookie's own expiry, decides.
  */
 export async function verifyAccessToken(key: Uint8Array, token: string, opts: { allowExpired?: boolean } = {}): Promise<AccessClaims> {
+  const known = verified.get(token);
+  if (known && known.key === key) {
+    if (!opts.allowExpired && Math.floor(Date.now() / 1000) >= known.exp) throw errors.tokenExpired();
+    return known.claims;
+  }
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, key, {
@@ -57,5 +63,20 @@ export async function verifyAccessToken(key: Uint8Array, token: string, opts: { 
     throw errors.invalidToken();
   }
   if (typeof payload.id !== 'string' || typeof payload.session !== 'string' || !('role' in payload)) throw errors.invalidToken();
-  return payload as unknown as AccessClaims;
+  const claims = Object.freeze(payload) as unknown as AccessClaims;
+  // Only what jose checked and this cache can check again by itself: the signature (the same for
+  // the same text and key) and the expiry. A token with any other time claim is verified each time.
+  if (typeof payload.exp === 'number' && payload.nbf === undefined && !opts.allowExpired) {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
+    verified.set(token, { key, exp: payload.exp, claims });
+  }
+  return claims;
 }
+
+/**
+ * Access tokens whose signature was verified, so that a client sending the same token on every
+ * request pays for HMAC and JSON once. This is about the token's text only: the session behind it
+ * is still looked up on every request (access/authenticate.ts), so ending it still ends the token.
+ */
+const verified = new Map<string, { key: Uint8Array; exp: number; claims: AccessClaims }>();
+const VERIFIED_CACHE_SIZE = 10_000;

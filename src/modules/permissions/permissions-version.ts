@@ -12,3 +12,4 @@ export async function readPermissionsVersion(db: Kysely<Database>): Promise<numb
   const { rows } = await sql<{ v: unknown }>`select permissions_version as v from usher_state where id = 1`.execute(db);
   return Number(rows[0]?.v ?? 0);
 }
+

@@ -7,9 +7,10 @@ import { registerItemReadRoutes } from '../items.routes.js';
 import { registerItemWriteRoutes } from '../items.write-routes.js';
 import { permissionsWriter } from './permissions.write.js';
 import { itemPermissions, permissionsOf } from './permissions-me.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 
-export async function permissionsRoutes(app: FastifyInstance, opts: { db: Db; config: Config }): Promise<void> {
-  const { db, config } = opts;
+export async function permissionsRoutes(app: FastifyInstance, opts: { db: Db; config: Config; cache: ResponseCache | null }): Promise<void> {
+  const { db, config, cache } = opts;
 
   app.get('/permissions/me', async (request) => {
     if (!request.accountability.user) throw errors.forbidden();
@@ -26,6 +27,6 @@ export async function permissionsRoutes(app: FastifyInstance, opts: { db: Db; co
     return item(request, collection, id);
   });
 
-  registerItemReadRoutes(app, { prefix: '/permissions', collection: 'directus_permissions', db, config });
+  registerItemReadRoutes(app, { prefix: '/permissions', collection: 'directus_permissions', db, config, cache });
   registerItemWriteRoutes(app, { prefix: '/permissions', collection: 'directus_permissions', db, config, writer: permissionsWriter });
 }

@@ -12,11 +12,12 @@ import { readMe } from './users.service.js';
 import { createUsers, deleteUsers, updateUsers, type UserChange, type WriteContext } from './users.write.js';
 import { isPlainObject } from './users.validate.js';
 import { updateUserColumns } from './users.repository.js';
+import { sendCachedRead, type ResponseCache } from '../cache/response-cache.js';
 
 const AnyJson = Type.Unknown();
 
-export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: Config }): Promise<void> {
-  const { db, config } = opts;
+export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: Config; cache: ResponseCache | null }): Promise<void> {
+  const { db, config, cache } = opts;
   const writeContext = (request: FastifyRequest): WriteContext => ({
     db,
     accountability: request.accountability,
@@ -53,12 +54,14 @@ export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: 
     return data.map((d) => d.id as string);
   }
 
-  app.get('/users/me', { schema: { response: { 200: ItemResponse } } }, async (request) => {
-    const query = parseQuery(request.query as Record<string, unknown>);
-    return { data: await readMe(queryContext(request, db, config), request.accountability.user, query) };
-  });
+  app.get('/users/me', { schema: { response: { 200: ItemResponse } } }, async (request, reply) =>
+    sendCachedRead(cache, 'directus_users', request, reply, async () => {
+      const query = parseQuery(request.query as Record<string, unknown>);
+      return { data: await readMe(queryContext(request, db, config), request.accountability.user, query) };
+    }),
+  );
 
-  registerItemReadRoutes(app, { prefix: '/users', collection: 'directus_users', db, config });
+  registerItemReadRoutes(app, { prefix: '/users', collection: 'directus_users', db, config, cache });
 
   app.post('/users', { schema: { body: AnyJson } }, async (request, reply) => {
     const body = request.body;

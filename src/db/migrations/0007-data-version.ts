@@ -1,0 +1,56 @@
+// usher_state.data_version: one number that changes whenever a user, role, permission or session
+// row changes, however it changed (the API, the CLI, another Usher process, plain SQL). Every
+// request reads it (access/authenticate.ts), so what one process keeps in memory because of those
+// rows (the credential checks in authenticate.ts, the answers in modules/cache/response-cache.ts)
+// is known stale on the very next request, in every process.
+//
+// The database keeps it, in triggers, so that no write path can forget it:
+// - SQLite: after each row change. SQLite has one writer at a time, so the shared row costs no
+//   concurrency.
+// - PostgreSQL: a deferred constraint trigger, run at commit and at most once per transaction. The
+//   row lock it takes is held only while the transaction commits, and the transaction holding it
+//   waits for nothing else, so writers queue briefly at commit but can never deadlock on it.
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
+
+export const DATA_VERSION_TABLES = ['directus_users', 'directus_roles', 'directus_permissions', 'directus_sessions'] as const;
+const OPS = ['insert', 'update', 'delete'] as const;
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('usher_state').addColumn('data_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  if (isPostgres(db)) {
+    await sql`create or replace function usher_bump_data_version() returns trigger language plpgsql as $$
+      begin
+        if current_setting('usher.data_version_bumped', true) is distinct from txid_current()::text then
+          perform set_config('usher.data_version_bumped', txid_current()::text, true);
+          update usher_state set data_version = data_version + 1 where id = 1;
+        end if;
+        return null;
+      end $$`.execute(db);
+    for (const table of DATA_VERSION_TABLES) {
+      await sql`create constraint trigger ${sql.id(`usher_data_version_${table}`)}
+        after insert or update or delete on ${sql.table(table)}
+        deferrable initially deferred for each row execute function usher_bump_data_version()`.execute(db);
+    }
+    return;
+  }
+  for (const table of DATA_VERSION_TABLES) {
+    for (const op of OPS) {
+      await sql`create trigger ${sql.id(`usher_data_version_${table}_${op}`)} after ${sql.raw(op)} on ${sql.table(table)} begin
+        update usher_state set data_version = data_version + 1 where id = 1;
+      end`.execute(db);
+    }
+  }
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) {
+    for (const table of DATA_VERSION_TABLES) await sql`drop trigger if exists ${sql.id(`usher_data_version_${table}`)} on ${sql.table(table)}`.execute(db);
+    await sql`drop function if exists usher_bump_data_version()`.execute(db);
+  } else {
+    for (const table of DATA_VERSION_TABLES) {
+      for (const op of OPS) await sql`drop trigger if exists ${sql.id(`usher_data_version_${table}_${op}`)}`.execute(db);
+    }
+  }
+  await db.schema.alterTable('usher_state').dropColumn('data_version').execute();
+}

@@ -1,0 +1,136 @@
+// Answers to reads of users and roles, kept as the bytes sent, and reused while nothing they could
+// depend on has changed. What makes that safe:
+//
+// - Every entry is tagged with usher_state.data_version, which the database itself changes on any
+//   write to a user, role or permission row (migration 0007), and every request reads that
+//   version in the same query that checks its credential. An entry from an older version is never
+//   served: a write made through any process, the CLI or plain SQL is seen on the next request.
+// - The key is the whole URL (path and query) and the caller (user, role, admin and app flags, and
+//   the rules version), so one caller never sees an answer computed for another.
+// - Only reads whose every collection, through any relation, is one of those versioned tables are
+//   kept; nothing else a response could depend on changes without changing the version, except the
+//   clock, so a read whose rules or query mention $NOW is never kept.
+// - Bounded in bytes, least recently used first out.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DATA_VERSION_TABLES } from '../../db/migrations/0007-data-version.js';
+import { getCollection } from '../../query/collections.js';
+import { requestVersions } from '../../access/authenticate.js';
+
+export interface ResponseCacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  misses: number;
+}
+
+export interface ResponseCache {
+  get(key: string, version: number): Buffer | undefined;
+  set(key: string, version: number, body: Buffer): void;
+  stats(): ResponseCacheStats;
+}
+
+interface Entry {
+  version: number;
+  body: Buffer;
+}
+
+/** Entries above this share of the budget are not kept: one huge list would evict everything. */
+const LARGEST_SHARE = 8;
+
+export function createResponseCache(maxBytes: number): ResponseCache {
+  const entries = new Map<string, Entry>();
+  let bytes = 0;
+  let hits = 0;
+  let misses = 0;
+  const drop = (key: string, entry: Entry) => {
+    entries.delete(key);
+    bytes -= entry.body.length + key.length;
+  };
+  return {
+    get(key, version) {
+      const entry = entries.get(key);
+      if (!entry || entry.version !== version) {
+        if (entry) drop(key, entry);
+        misses++;
+        return undefined;
+      }
+      // Most recently used last: Map keeps insertion order.
+      entries.delete(key);
+      entries.set(key, entry);
+      hits++;
+      return entry.body;
+    },
+    set(key, version, body) {
+      const size = body.length + key.length;
+      if (maxBytes <= 0 || size > maxBytes / LARGEST_SHARE) return;
+      const old = entries.get(key);
+      if (old) drop(key, old);
+      for (const [k, e] of entries) {
+        if (bytes + size <= maxBytes) break;
+        drop(k, e);
+      }
+      entries.set(key, { version, body });
+      bytes += size;
+    },
+    stats: () => ({ entries: entries.size, bytes, hits, misses }),
+  };
+}
+
+const VERSIONED = new Set<string>(DATA_VERSION_TABLES);
+
+/** The collection and every collection reachable from it through relations are versioned. */
+function coveredByVersion(name: string, seen = new Set<string>()): boolean {
+  if (!VERSIONED.has(name)) return false;
+  seen.add(name);
+  const collection = getCollection(name);
+  if (!collection) return false;
+  for (const field of Object.values(collection.fields)) {
+    const target = field.m2o ?? field.o2m?.collection;
+    if (target && !seen.has(target) && !coveredByVersion(target, seen)) return false;
+  }
+  return true;
+}
+
+const cacheable = new Map<string, boolean>();
+
+export function collectionCacheable(name: string): boolean {
+  let answer = cacheable.get(name);
+  if (answer === undefined) {
+    answer = coveredByVersion(name);
+    cacheable.set(name, answer);
+  }
+  return answer;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * A GET of `collection` answered from the cache when it can be, else computed, sent and kept.
+ * `compute` returns the payload the route's response schema serialises.
+ */
+export async function sendCachedRead(
+  cache: ResponseCache | null,
+  collection: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  compute: () => Promise<unknown>,
+): Promise<FastifyReply> {
+  const key = cache && collectionCacheable(collection) ? await cacheKey(request) : null;
+  const version = key ? (await requestVersions(request)).data : 0;
+  if (key) {
+    const hit = cache!.get(key, version);
+    if (hit) return reply.type(JSON_TYPE).send(hit);
+  }
+  const body = Buffer.from(reply.serialize(await compute()) as string);
+  if (key) cache!.set(key, version, body);
+  return reply.type(JSON_TYPE).send(body);
+}
+
+async function cacheKey(request: FastifyRequest): Promise<string | null> {
+  if (request.policy.usesNow) return null;
+  // The query as the client sent it, decoded: `$NOW` in a filter reads the clock.
+  if (JSON.stringify(request.query).includes('$NOW')) return null;
+  const a = request.accountability;
+  const { permissions } = await requestVersions(request);
+  return `${a.user ?? ''}|${a.role ?? ''}|${a.admin ? 1 : 0}${a.app ? 1 : 0}|${permissions}|${request.url}`;
+}
