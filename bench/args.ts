@@ -17,6 +17,8 @@ export interface BenchOptions {
   repeat: number;
   /** Skip the bare Fastify ceiling (its ratios are then left blank). */
   ceiling: boolean;
+  /** Run Usher with RESPONSE_CACHE_ENABLED=false: every read is computed. */
+  responseCache: boolean;
   /** Keep the data folder (and the PostgreSQL database) after the run, to look at it. */
   keep: boolean;
   /** Run the server under `node --cpu-prof` and write the profile here. */
@@ -49,6 +51,7 @@ const USAGE = `usage: npm run bench -- [options]
   --connections LIST    comma-separated connection counts (default 10; e.g. 10,50)
   --repeat N            measured runs per row; the table shows the median (default 1)
   --no-ceiling          skip the bare Fastify hello-world ceiling
+  --no-response-cache   run Usher with RESPONSE_CACHE_ENABLED=false (every read computed)
   --keep                keep the data folder / database afterwards
   --cpu-prof DIR        run the server under node --cpu-prof, writing the profile to DIR
   --only KEYS           comma-separated scenario keys to run (see SCENARIO KEYS below)
@@ -79,6 +82,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       connections: { type: 'string', default: '10' },
       repeat: { type: 'string', default: '1' },
       'no-ceiling': { type: 'boolean', default: false },
+      'no-response-cache': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       only: { type: 'string', default: '' },
@@ -125,6 +129,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     connections: values.connections.split(',').map((c) => wholeNumber('--connections', c.trim(), 1, 1000)),
     repeat: wholeNumber('--repeat', values.repeat, 1, 20),
     ceiling: !values['no-ceiling'],
+    responseCache: !values['no-response-cache'],
     keep: values.keep,
     cpuProfDir: values['cpu-prof'],
     only: values.only.split(',').map((k) => k.trim()).filter(Boolean),

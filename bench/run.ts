@@ -4,7 +4,7 @@
 // autocannon, alternating the servers run by run; one markdown table on stdout (with the issue's
 // targets marked met or not met) and the full figures in bench/results/<timestamp>.json.
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -36,7 +36,7 @@ import { directusContext, directusInstance, directusMissing, directusPools, seed
 import { appFirstLoad } from './app-load.js';
 import { targetsFor } from './targets.js';
 import { runScale } from './scale.js';
-import { startUsher, usherEnv, type Admin } from './usher.js';
+import { SERVER_NODE_FLAGS, startUsher, usherEnv, type Admin } from './usher.js';
 
 const say = (line: string) => process.stdout.write(line + '\n');
 const run = promisify(execFile);
@@ -321,6 +321,7 @@ async function main(): Promise<number> {
   const machine = describeMachine();
   const commit = describeCommit();
   const scenarios = selectScenarios(options);
+  assertStartFlags();
   const built = buildIfStale();
   const build = { rebuilt: built, srcDigest: sourceDigest() };
   const runId = randomBytes(4).toString('hex');
@@ -335,7 +336,11 @@ async function main(): Promise<number> {
   cleanups.push(() => sink.close());
   const admin: Admin = { email: 'admin@example.com', password: randomToken(18), token: randomToken(32) };
   const secret = randomBytes(48).toString('base64url');
-  const env = usherEnv(database, admin, secret, { ...sink.env(), LOGIN_STALL_TIME: '0' });
+  const env = usherEnv(database, admin, secret, {
+    ...sink.env(),
+    LOGIN_STALL_TIME: '0',
+    ...(options.responseCache ? {} : { RESPONSE_CACHE_ENABLED: 'false' }),
+  });
   const seeded = await seed(database, env, options.users);
   const pools = await (async () => {
     const db = database.open();
@@ -522,7 +527,8 @@ async function main(): Promise<number> {
   say(
     `Usher on ${options.db === 'pg' ? 'PostgreSQL' : 'SQLite'}, ${seeded.users.toLocaleString('en')} seeded users` +
       (peer ? `; Directus 10.13.4 on SQLite with ${options.directusUsers.toLocaleString('en')} seeded users` : '') +
-      `; ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}; ${options.duration} s per run, median of ${options.repeat}, autocannon on the same machine.`,
+      `; ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}; ${options.duration} s per run, median of ${options.repeat}, autocannon on the same machine` +
+      (options.responseCache ? '.' : '; Usher with RESPONSE_CACHE_ENABLED=false.'),
   );
   say(`Seeding: ${Math.round(seeded.users / seeded.seconds).toLocaleString('en')} rows/s (${seeded.rowsPerInsert} rows per INSERT, no argon2 for users without a password).`);
   say('');
@@ -533,7 +539,8 @@ async function main(): Promise<number> {
   const verdict = missed.length === 0 ? 'Every target with a figure is met.' : `Targets not met: ${missed.map((r) => `${r.key}${r.connections ? ` @${r.connections}` : ''}`).join(', ')}`;
   say(verdict);
   say(`results: ${file}`);
-  if (options.only.length === 0) {
+  // RESULTS.md records the server as it ships (response cache on); other runs keep their JSON only.
+  if (options.only.length === 0 && options.responseCache) {
     const summary = [
       `Usher on ${options.db === 'pg' ? 'PostgreSQL' : 'SQLite'}, ${seeded.users.toLocaleString('en')} seeded users` +
         (peer ? `; Directus 10.13.4 on SQLite with ${options.directusUsers.toLocaleString('en')} seeded users, alternating with Usher run by run` : '; Directus figures from ../shared/peers/baseline.md (†)') +
@@ -561,3 +568,10 @@ main()
     process.stderr.write(`bench: ${expected ? err.message : ((err as Error).stack ?? String(err))}\n`);
     process.exitCode = err instanceof UsageError ? 2 : 1;
   });
+
+/** The bench starts Usher with the Node flags `npm start` uses; a drift between the two is an error. */
+function assertStartFlags(): void {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const missing = SERVER_NODE_FLAGS.filter((f) => !pkg.scripts.start?.includes(`node ${f}`) && !pkg.scripts.start?.includes(` ${f} `));
+  if (missing.length > 0) throw new BenchError(`package.json's start script does not pass ${missing.join(' ')}, which the bench gives the server`);
+}

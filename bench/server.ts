@@ -23,12 +23,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const DIST_ENTRY = join(ROOT, 'dist', 'cli', 'index.js');
+const DIST_ENTRY = join(ROOT, 'dist', 'bundle', 'cli', 'index.js');
 
 /** True when dist/ is missing or older than a source file the build compiles, or its settings. */
 export function distIsStale(): boolean {
   const builtAt = existsSync(DIST_ENTRY) ? statSync(DIST_ENTRY).mtimeMs : 0;
-  const inputs = [join(ROOT, 'tsconfig.json'), ...listFiles(join(ROOT, 'src'))];
+  const inputs = [join(ROOT, 'tsconfig.json'), join(ROOT, 'scripts', 'bundle-server.mjs'), ...listFiles(join(ROOT, 'src'))];
   return builtAt === 0 || inputs.some((f) => statSync(f).mtimeMs > builtAt);
 }
 

@@ -25,6 +25,9 @@ export function usherEnv(database: BenchDatabase, admin: Admin, secret: string, 
   };
 }
 
+/** The flags `npm start` and bin/usher.mjs give Node (checked against package.json by run.ts). */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 export function startUsher(options: BenchOptions, database: BenchDatabase, env: Record<string, string>, name = 'usher'): Promise<RunningServer> {
   return startServer({
     name,
@@ -33,7 +36,7 @@ export function startUsher(options: BenchOptions, database: BenchDatabase, env: 
     cwd: database.dataDir,
     logFile: join(database.dataDir, `${name}.log`),
     healthPath: '/server/health',
-    nodeFlags: options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [],
+    nodeFlags: [...SERVER_NODE_FLAGS, ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])],
   });
 }
 

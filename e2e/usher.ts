@@ -2,10 +2,10 @@
 // ./data/usher.db), on a free loopback port, mailing through a real SMTP sink on loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSmtpSink, type SmtpSink } from '../test/smtp';
+import { freePort } from '../test/net';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -16,18 +16,6 @@ export interface Usher {
   smtp: SmtpSink;
   output(): string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
 }
 
 export async function startUsher(env: Record<string, string> = {}): Promise<Usher> {

@@ -69,6 +69,34 @@ for (const dialect of DIALECTS) {
       ).toBe(0);
     });
 
+    it('a change to a role or a permission also moves permissions_version (rules changed in plain SQL)', async () => {
+      const role = await makeRole(db, { name: 'Rules move' });
+      const rules = async () => (await readAuthState(db)).permissions;
+      let before = await rules();
+      await sql`update directus_roles set name = 'Rules moved' where id = ${role.id}`.execute(db.kysely);
+      expect(await rules()).toBeGreaterThan(before);
+      before = await rules();
+      await sql`insert into directus_permissions (role, collection, action, fields) values (${role.id}, 'directus_users', 'read', '*')`.execute(db.kysely);
+      expect(await rules()).toBeGreaterThan(before);
+      // A user's change leaves the rules alone.
+      before = await rules();
+      await makeUser(db, { role: role.id });
+      expect(await rules()).toBe(before);
+    });
+
+    if (dialect === 'postgres') {
+      it('moves once per transaction, however many rows it changes, and on TRUNCATE', async () => {
+        expect(
+          await moves(() =>
+            db.kysely.transaction().execute(async (trx) => {
+              for (let i = 0; i < 3; i++) await makeUser({ ...db, kysely: trx });
+            }),
+          ),
+        ).toBe(1);
+        expect(await moves(() => sql`truncate directus_sessions`.execute(db.kysely))).toBe(1);
+      });
+    }
+
     it('is seen by another connection (another process) on its next read', async () => {
       const other = secondConnection(testDb);
       try {
@@ -116,8 +144,8 @@ describe('readUnlessUnchanged (SQLite, WAL)', () => {
       .transaction()
       .execute(async (trx) => {
         await makeUser({ ...db, kysely: trx });
-        const during = db.readUnlessUnchanged!(query);
-        if (during) expect(during[0]!.v).toBe(committed);
+        // Nothing is committed yet, so the kept rows stand.
+        expect(db.readUnlessUnchanged!(query)![0]!.v).toBe(committed);
         throw new Error('roll back');
       })
       .catch((err) => expect((err as Error).message).toBe('roll back'));

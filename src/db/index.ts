@@ -81,7 +81,7 @@ export function createSqliteDb(filename: string): Db {
     if (native.inTransaction || !native.open) return null;
     return database.prepare(query.sql).all(query.parameters) as T[];
   };
-  const changes = filename === ':memory:' ? null : walChangeDetector(native, filename);
+  const changes = filename === ':memory:' ? null : walChangeDetector(native);
   const memo = new Map<string, { stamp: Buffer; rows: unknown[] }>();
   return {
     kysely,
@@ -126,8 +126,12 @@ export function createSqliteDb(filename: string): Db {
  * file locking alone costs more than all the rest of a cached answer. Null when the database is
  * not in WAL mode or its -shm file cannot be read: callers then query every time.
  */
-function walChangeDetector(native: SqliteDatabase.Database, filename: string): { stamp(): Buffer | null; close(): void } | null {
+function walChangeDetector(native: SqliteDatabase.Database): { stamp(): Buffer | null; close(): void } | null {
   if (String(native.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null;
+  // The file as SQLite itself names it (symbolic links resolved), which is what its -shm is named after.
+  const main = (native.pragma('database_list') as { name: string; file: string }[]).find((d) => d.name === 'main')?.file;
+  if (!main) return null;
+  const filename = main;
   let fd: number | null = null;
   let failed = false;
   return {

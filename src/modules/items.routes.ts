@@ -22,12 +22,10 @@ export function registerItemReadRoutes(app: FastifyInstance, opts: ItemRoutesOpt
   const { prefix, collection, db, config } = opts;
   const cache = opts.cache ?? null;
 
-  app.get(prefix, { schema: { response: { 200: ListResponse } } }, async (request, reply) =>
-    sendCachedRead(cache, collection, request, reply, async () => {
-      const query = parseQuery(request.query as Record<string, unknown>);
-      return readItems(queryContext(request, db, config), collection, query);
-    }),
-  );
+  app.get(prefix, { schema: { response: { 200: ListResponse } } }, async (request, reply) => {
+    const query = parseQuery(request.query as Record<string, unknown>);
+    return sendCachedRead(cache, collection, request, reply, query, () => readItems(queryContext(request, db, config), collection, query));
+  });
 
   app.route({
     method: 'SEARCH',
@@ -40,11 +38,9 @@ export function registerItemReadRoutes(app: FastifyInstance, opts: ItemRoutesOpt
     },
   });
 
-  app.get(`${prefix}/:id`, { schema: { params: IdParams, response: { 200: ItemResponse } } }, async (request, reply) =>
-    sendCachedRead(cache, collection, request, reply, async () => {
-      const { id } = request.params as { id: string };
-      const query = parseQuery(request.query as Record<string, unknown>);
-      return { data: await readOne(queryContext(request, db, config), collection, id, query) };
-    }),
-  );
+  app.get(`${prefix}/:id`, { schema: { params: IdParams, response: { 200: ItemResponse } } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const query = parseQuery(request.query as Record<string, unknown>);
+    return sendCachedRead(cache, collection, request, reply, query, async () => ({ data: await readOne(queryContext(request, db, config), collection, id, query) }));
+  });
 }

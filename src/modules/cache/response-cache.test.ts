@@ -141,14 +141,38 @@ describeEachDb('response cache', (t) => {
     expect(after.entries).toBe(before.entries);
   });
 
+  it('a $NOW written with a JSON escape is still seen, and the read not kept', async () => {
+    const filter = encodeURIComponent('{"last_access":{"_lte":"\\u0024NOW"}}');
+    const url = `/users?fields=id&filter=${filter}`;
+    const before = t().app.responseCache!.stats();
+    for (let i = 0; i < 2; i++) expect((await t().request({ method: 'GET', url, as: t().admin.token! })).statusCode).toBe(200);
+    expect(t().app.responseCache!.stats().hits).toBe(before.hits);
+    expect(t().app.responseCache!.stats().entries).toBe(before.entries);
+  });
+
   it('a read whose rules name $NOW is never kept', async () => {
-    const role = await makeRole(t().db, { name: 'Clocked' });
-    await grant(t(), role.id, 'directus_users', 'read', { fields: 'id', permissions: { _or: [{ locked_until: { _lte: '$NOW' } }, { id: { _eq: '$CURRENT_USER' } }] } });
+    const role = await makeRole(t().db, { name: 'Clocked', app: false });
+    await grant(t(), role.id, 'directus_users', 'read', { fields: 'id', permissions: { _or: [{ last_access: { _lte: '$NOW' } }, { id: { _eq: '$CURRENT_USER' } }] } });
     const reader = await makeUser(t().db, { role: role.id });
     const before = t().app.responseCache!.stats();
-    await t().request({ method: 'GET', url: '/users?fields=id', as: reader.token! });
-    await t().request({ method: 'GET', url: '/users?fields=id', as: reader.token! });
+    for (let i = 0; i < 2; i++) {
+      const res = await t().request({ method: 'GET', url: '/users?fields=id', as: reader.token! });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().data).toContainEqual({ id: reader.id });
+    }
     expect(t().app.responseCache!.stats().hits).toBe(before.hits);
+  });
+
+  it('a permission changed in plain SQL reaches the next answer', async () => {
+    const role = await makeRole(t().db, { name: 'Plain rules', app: false });
+    await grant(t(), role.id, 'directus_users', 'read', { fields: 'id' });
+    const reader = await makeUser(t().db, { role: role.id });
+    const url = `/users/${reader.id}`;
+    expect(Object.keys((await servedTwice(url, reader.token!)).data)).toEqual(['id']);
+    await sql`update directus_permissions set fields = 'id,email' where role = ${role.id}`.execute(t().db.kysely);
+    expect(Object.keys((await t().request({ method: 'GET', url, as: reader.token! })).json().data).sort()).toEqual(['email', 'id']);
+    await sql`delete from directus_permissions where role = ${role.id}`.execute(t().db.kysely);
+    expect((await t().request({ method: 'GET', url, as: reader.token! })).statusCode).toBe(403);
   });
 
   it('errors are not kept: a bad query answers 400 each time', async () => {
@@ -226,6 +250,7 @@ for (const dialect of DIALECTS) {
     it('a rolled-back write leaves the kept answers in use and right', async () => {
       const url = '/users/me?fields=title';
       const before = (await getB(url)).json().data.title;
+      const hits = appB.responseCache!.stats().hits;
       await testDb!.db.kysely
         .transaction()
         .execute(async (trx) => {
@@ -234,6 +259,8 @@ for (const dialect of DIALECTS) {
         })
         .catch(() => undefined);
       expect((await getB(url)).json().data.title).toBe(before);
+      // Nothing was committed, so the answer kept before the rollback still stands.
+      expect(appB.responseCache!.stats().hits).toBe(hits + 1);
     });
   });
 }

@@ -15,6 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DATA_VERSION_TABLES } from '../../db/migrations/0007-data-version.js';
 import { getCollection } from '../../query/collections.js';
 import { requestVersions } from '../../access/authenticate.js';
+import type { Query } from '../../query/types.js';
 
 export interface ResponseCacheStats {
   entries: number;
@@ -106,16 +107,18 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * A GET of `collection` answered from the cache when it can be, else computed, sent and kept.
- * `compute` returns the payload the route's response schema serialises.
+ * `query` is the request's query, parsed (a bad one has been refused already); `compute` returns
+ * the payload the route's response schema serialises.
  */
 export async function sendCachedRead(
   cache: ResponseCache | null,
   collection: string,
   request: FastifyRequest,
   reply: FastifyReply,
+  query: Query,
   compute: () => Promise<unknown>,
 ): Promise<FastifyReply> {
-  const key = cache && collectionCacheable(collection) ? await cacheKey(request) : null;
+  const key = cache && collectionCacheable(collection) ? await cacheKey(request, query) : null;
   const version = key ? (await requestVersions(request)).data : 0;
   if (key) {
     const hit = cache!.get(key, version);
@@ -126,10 +129,10 @@ export async function sendCachedRead(
   return reply.type(JSON_TYPE).send(body);
 }
 
-async function cacheKey(request: FastifyRequest): Promise<string | null> {
+async function cacheKey(request: FastifyRequest, query: Query): Promise<string | null> {
   if (request.policy.usesNow) return null;
-  // The query as the client sent it, decoded: `$NOW` in a filter reads the clock.
-  if (JSON.stringify(request.query).includes('$NOW')) return null;
+  // The query as parsed (JSON escapes undone): `$NOW` anywhere in it reads the clock.
+  if (JSON.stringify(query).includes('$NOW')) return null;
   const a = request.accountability;
   const { permissions } = await requestVersions(request);
   return `${a.user ?? ''}|${a.role ?? ''}|${a.admin ? 1 : 0}${a.app ? 1 : 0}|${permissions}|${request.url}`;

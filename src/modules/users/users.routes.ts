@@ -54,12 +54,12 @@ export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: 
     return data.map((d) => d.id as string);
   }
 
-  app.get('/users/me', { schema: { response: { 200: ItemResponse } } }, async (request, reply) =>
-    sendCachedRead(cache, 'directus_users', request, reply, async () => {
-      const query = parseQuery(request.query as Record<string, unknown>);
-      return { data: await readMe(queryContext(request, db, config), request.accountability.user, query) };
-    }),
-  );
+  app.get('/users/me', { schema: { response: { 200: ItemResponse } } }, async (request, reply) => {
+    const query = parseQuery(request.query as Record<string, unknown>);
+    return sendCachedRead(cache, 'directus_users', request, reply, query, async () => ({
+      data: await readMe(queryContext(request, db, config), request.accountability.user, query),
+    }));
+  });
 
   registerItemReadRoutes(app, { prefix: '/users', collection: 'directus_users', db, config, cache });
 
