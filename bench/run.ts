@@ -4,6 +4,7 @@
 // autocannon, alternating the servers run by run; one markdown table on stdout (with the issue's
 // targets marked met or not met) and the full figures in bench/results/<timestamp>.json.
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -197,22 +198,32 @@ interface Argon2Ceiling {
   runs: number[];
 }
 
-/** Raw argon2id verifications per second at Usher's parameters, in a child process (median of --repeat). */
+/**
+ * Raw argon2id verifications per second at Usher's parameters, in a child process (median of
+ * --repeat). Each run measures with libuv's default pool (4 threads) and with the pool Usher runs
+ * with (one thread per core, bin/usher.mjs), and counts the better: the ceiling is the best this
+ * machine does, whatever the pool.
+ */
 async function runArgon2Ceiling(options: BenchOptions): Promise<Argon2Ceiling> {
   say('ceiling: raw argon2id verify rate at Usher parameters (m=19456, t=2, p=1)');
   const runs: Array<{ perSecond: number; cpuMsPerVerify: number; cores: number; other: number | null }> = [];
   for (let i = 0; i < options.repeat; i++) {
-    await waitForQuiet([], []);
-    const window = new CpuWindow([], []);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'argon2-ceiling.ts'), '--duration', String(options.duration), '--concurrency', String(options.connections[0])], {
-      cwd: ROOT,
-    });
-    const cpu = window.close();
-    const r = JSON.parse(stdout.trim().split('\n').pop()!) as { perSecond: number; cpuMsPerVerify: number; cores: number };
-    // The child's CPU counts as "other" here (it is not the server): take it out again.
-    const other = cpu.otherMs === null ? null : Math.max(0, cpu.otherMs / 1000 / cpu.seconds - r.cores * ((options.duration + 1) / cpu.seconds));
-    runs.push({ ...r, other });
-    say(`  run ${i + 1}: ${r.perSecond.toFixed(1)} verifications/s, ${r.cpuMsPerVerify.toFixed(1)} ms CPU each, ${r.cores.toFixed(2)} cores`);
+    let best: (typeof runs)[number] | null = null;
+    for (const pool of ['4', String(availableParallelism())]) {
+      await waitForQuiet([], []);
+      const window = new CpuWindow([], []);
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'argon2-ceiling.ts'), '--duration', String(options.duration), '--concurrency', String(options.connections[0])], {
+        cwd: ROOT,
+        env: { ...process.env, UV_THREADPOOL_SIZE: pool },
+      });
+      const cpu = window.close();
+      const r = JSON.parse(stdout.trim().split('\n').pop()!) as { perSecond: number; cpuMsPerVerify: number; cores: number };
+      // The child's CPU counts as "other" here (it is not the server): take it out again.
+      const other = cpu.otherMs === null ? null : Math.max(0, cpu.otherMs / 1000 / cpu.seconds - r.cores * ((options.duration + 1) / cpu.seconds));
+      say(`  run ${i + 1}: ${r.perSecond.toFixed(1)} verifications/s, ${r.cpuMsPerVerify.toFixed(1)} ms CPU each, ${r.cores.toFixed(2)} cores (UV_THREADPOOL_SIZE=${pool})`);
+      if (!best || r.perSecond > best.perSecond) best = { ...r, other };
+    }
+    runs.push(best!);
   }
   const m = [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor((runs.length - 1) / 2)]!;
   return { perSecond: m.perSecond, cpuMsPerVerify: m.cpuMsPerVerify, cores: m.cores, otherCores: m.other, runs: runs.map((r) => r.perSecond) };

@@ -1,7 +1,10 @@
 // Access tokens are JWTs shaped as Directus makes them (issuer "directus", HS256 with SECRET), and
 // always name their session, so that ending the session ends the token on its next use.
-import { SignJWT, errors as joseErrors, jwtVerify, decodeProtectedHeader } from 'jose';
+import { errors as joseErrors, jwtVerify, decodeProtectedHeader } from 'jose';
+import { createHmac, webcrypto } from 'node:crypto';
 import { errors } from '../../errors.js';
+
+type CryptoKey = webcrypto.CryptoKey;
 
 export interface AccessClaims {
   id: string;
@@ -18,15 +21,31 @@ export function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
+/** The secret imported once as a WebCrypto HMAC key: given raw bytes, jose imports them on every verification. */
+const imported = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+function hmacKey(key: Uint8Array): Promise<CryptoKey> {
+  let k = imported.get(key);
+  if (!k) {
+    k = webcrypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    imported.set(key, k);
+  }
+  return k;
+}
+
+/**
+ * An HS256 JWT, signed here with node:crypto's HMAC rather than through jose: jose signs with
+ * WebCrypto, which queues each signature on libuv's thread pool behind the password hashes of
+ * every sign-in in flight. The token is the same: the header jose writes, the claims, then
+ * `iss`, `iat` and `exp`; jose verifies it (verifyAccessToken, and a test signs one each way).
+ */
 export async function signAccessToken(key: Uint8Array, claims: AccessClaims, ttlMs: number, nowMs = Date.now()): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  return new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(ISSUER)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + Math.max(1, Math.round(ttlMs / 1000)))
-    .sign(key);
+  const payload = { ...claims, iss: ISSUER, iat, exp: iat + Math.max(1, Math.round(ttlMs / 1000)) };
+  const body = `${JWT_HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
 }
+
+const JWT_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
 /** Anything shaped like a JWT is verified as one; anything else is a static token. */
 export function looksLikeJwt(token: string): boolean {
@@ -53,7 +72,7 @@ export async function verifyAccessToken(key: Uint8Array, token: string, opts: { 
   }
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, key, {
+    ({ payload } = await jwtVerify(token, await hmacKey(key), {
       issuer: ISSUER,
       algorithms: ['HS256'],
       currentDate: opts.allowExpired ? new Date(0) : undefined,

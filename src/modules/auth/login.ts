@@ -40,7 +40,7 @@ export async function login(deps: AuthDeps, input: LoginInput, meta: RequestMeta
   const now = nowIso();
   const authUser = await findAuthUser(deps.db.kysely, user.id);
   if (!authUser) throw errors.invalidCredentials();
-  await deleteExpiredSessions(deps.db.kysely, now);
+  await purgeExpiredSessions(deps, now);
   const tokens = await openSession(deps, authUser, input.mode, meta);
   await recordLoginSuccess(deps.db.kysely, user.id, now);
   await insertActivity(deps.db.kysely, {
@@ -54,6 +54,21 @@ export async function login(deps: AuthDeps, input: LoginInput, meta: RequestMeta
     timestamp: now,
   });
   return tokens;
+}
+
+/**
+ * Expired sessions (which no request accepts: every check compares `expires`) are swept out at
+ * most once a minute per process rather than on every sign-in: the sweep reads the whole sessions
+ * table, which grows with the sign-ins themselves.
+ */
+const lastPurge = new WeakMap<object, number>();
+const PURGE_EVERY_MS = 60_000;
+
+async function purgeExpiredSessions(deps: AuthDeps, now: string): Promise<void> {
+  const last = lastPurge.get(deps.db) ?? 0;
+  if (Date.now() - last < PURGE_EVERY_MS) return;
+  lastPurge.set(deps.db, Date.now());
+  await deleteExpiredSessions(deps.db.kysely, now);
 }
 
 /** Only active users with the default provider, and not inside a lock-out window. */
