@@ -68,6 +68,10 @@ export function createSqliteDb(filename: string): Db {
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
+  // Checkpoint every 10,000 pages of log (about 40 MB) rather than SQLite's 1,000: a checkpoint
+  // writes each changed page once however often it changed, and the hot pages (indexes,
+  // usher_state) change on every write. POST /users: 1,035 -> 1,090 req/s.
+  native.pragma('wal_autocheckpoint = 10000');
   // LIKE is case-sensitive on PostgreSQL; make SQLite agree so `_contains` means the same on both.
   native.pragma('case_sensitive_like = ON');
   // SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. Use JavaScript's
