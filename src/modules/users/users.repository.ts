@@ -250,6 +250,15 @@ export async function findUsersByIds(db: Q, ids: string[]): Promise<UserRow[]> {
   return db.selectFrom('directus_users').selectAll().where('id', 'in', ids).execute();
 }
 
+/** The id and email of each of these users (what a deletion logs), in chunks of 500 ids. */
+export async function findUserEmailsByIds(db: Q, ids: string[]): Promise<{ id: string; email: string | null }[]> {
+  const out: { id: string; email: string | null }[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    out.push(...(await db.selectFrom('directus_users').select(['id', 'email']).where('id', 'in', ids.slice(i, i + 500)).execute()));
+  }
+  return out;
+}
+
 /** Which of these lowercased emails belong to a user outside `exceptIds`. */
 export async function takenEmails(db: Q, emailsLower: string[], exceptIds: string[] = []): Promise<string[]> {
   if (emailsLower.length === 0) return [];

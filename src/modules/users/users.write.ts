@@ -14,12 +14,13 @@ import { readSettings } from '../settings/settings.repository.js';
 import { existingRoleIds } from '../roles/roles.repository.js';
 import { deleteRetiredTokensOfUsers, deleteUserSessions, expireSessionsOfUsers } from '../auth/sessions.repository.js';
 import { revokeOneTimeTokensOfUsers } from '../tokens/one-time-tokens.repository.js';
-import { recordActivity } from '../activity/activity.service.js';
+import { recordActivities, recordActivity } from '../activity/activity.service.js';
 import { ADMIN_ONLY_FIELDS, PREFERENCE_FIELDS } from './users.fields.js';
 import { prepareUser, type PreparedUser } from './users.validate.js';
 import {
   countActiveAdmins,
   deleteUsersByIds,
+  findUserEmailsByIds,
   findUsersByIds,
   insertUsers,
   takenEmails,
@@ -149,15 +150,17 @@ export async function deleteUsers(ctx: WriteContext, keys: string[]): Promise<vo
   const now = nowIso();
   await ctx.db.kysely.transaction().execute(async (trx) => {
     const adminsBefore = await countActiveAdmins(trx);
-    const doomed = await findUsersByIds(trx, unique);
+    const doomed = await findUserEmailsByIds(trx, unique);
     await deleteRetiredTokensOfUsers(trx, unique);
     // Sessions, one-time tokens (invites, resets) and recovery codes go with the row (ON DELETE CASCADE).
     await deleteUsersByIds(trx, unique);
     await assertAdminRemains(trx, adminsBefore);
-    // The log keeps what happened, and who it was: the id and the email at the time.
-    for (const user of doomed) {
-      await recordActivity(trx, { action: 'delete', accountability: ctx.accountability, collection: COLLECTION, item: user.id, timestamp: now, data: { id: user.id, email: user.email } });
-    }
+    // The log keeps what happened, and who it was: the id and the email at the time; a few
+    // multi-row statements however many users went.
+    await recordActivities(
+      trx,
+      doomed.map((user) => ({ action: 'delete', accountability: ctx.accountability, collection: COLLECTION, item: user.id, timestamp: now, data: { id: user.id, email: user.email } })),
+    );
   });
 }
 
