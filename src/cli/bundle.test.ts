@@ -2,12 +2,11 @@
 // runs once built: it starts, serves the API, finds the built App at dist/app, and finds the mail
 // templates, all of which it locates from its own file's URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort } from '../../test/net.js';
+import { spawnUsher, type UsherProcess } from '../../test/usher-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(ROOT, 'dist', 'bundle', 'cli', 'index.js');
@@ -15,26 +14,16 @@ const TOKEN = 'bundle-test-admin-token-0123456789abcdef';
 
 
 describe('the bundled server', () => {
-  let child: ChildProcess | undefined;
-  let output = '';
-  let url = '';
-  let cwd = '';
+  let usher: UsherProcess | undefined;
+  const output = () => usher!.output();
 
   beforeAll(async () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle-server.mjs')], { cwd: ROOT, stdio: 'inherit' });
     expect(existsSync(BUNDLE)).toBe(true);
-    cwd = mkdtempSync(join(tmpdir(), 'usher-bundle-'));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     const script = `const { runCli } = await import(${JSON.stringify(pathToFileURL(BUNDLE).href)}); const code = await runCli(['start']); if (code >= 0) process.exit(code);`;
-    child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? tmpdir(),
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        PUBLIC_URL: url,
+    usher = await spawnUsher(
+      ['--input-type=module', '-e', script],
+      {
         SECRET: 'bundle-test-secret-that-is-at-least-32-characters',
         ADMIN_EMAIL: 'admin@example.com',
         ADMIN_PASSWORD: 'Bundle-admin-password-1',
@@ -42,34 +31,16 @@ describe('the bundled server', () => {
         EMAIL_TRANSPORT: 'log',
         LOG_LEVEL: 'info',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the bundle exited (${child.exitCode}):\n${output}`);
-      try {
-        if ((await fetch(`${url}/server/health`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`the bundle did not answer in time:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      { timeoutMs: 30_000 },
+    );
   }, 60_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+    await usher?.stop();
   });
 
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    fetch(`${usher!.url}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
 
   it('answers the API', async () => {
     const res = await api('/users/me?fields=email');
@@ -78,14 +49,14 @@ describe('the bundled server', () => {
   });
 
   it('looks for the App in dist/app', async () => {
-    const res = await fetch(`${url}/admin/`);
+    const res = await fetch(`${usher!.url}/admin/`);
     if (existsSync(join(ROOT, 'dist', 'app', 'index.html'))) {
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('<div id="root"');
     } else {
       // Not built (a fresh checkout under test): the warning names the folder it looked in.
       expect(res.status).toBe(503);
-      expect(output).toContain(JSON.stringify(join(ROOT, 'dist', 'app')));
+      expect(output()).toContain(JSON.stringify(join(ROOT, 'dist', 'app')));
     }
   });
 
@@ -94,7 +65,7 @@ describe('the bundled server', () => {
     const res = await api('/users/invite', { method: 'POST', body: JSON.stringify({ email: 'bundled-invitee@example.com', role: roles.data[0]!.id }) });
     expect(res.status).toBe(200);
     const deadline = Date.now() + 10_000;
-    while (!output.includes('bundled-invitee@example.com","subject"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(output).toContain(`"subject":"You've been invited"`);
+    while (!output().includes('bundled-invitee@example.com","subject"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(output()).toContain(`"subject":"You've been invited"`);
   });
 });
