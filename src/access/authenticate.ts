@@ -16,7 +16,8 @@ import type { Db } from '../db/index.js';
 import { toBool } from '../db/index.js';
 import { sha256 } from '../util/crypto.js';
 import { nowIso } from '../util/time.js';
-import { findAuthUserBySession, findAuthUserByTokenHash, findUserById, readAuthState, readAuthStateNow, type AuthState, type AuthUser } from '../modules/users/users.repository.js';
+import { findAuthUserBySession, findAuthUserByTokenHash, findUserById, type AuthUser } from '../modules/users/users.repository.js';
+import { readStateVersions, readStateVersionsNow, type StateVersions } from '../modules/permissions/usher-state.js';
 import { findRoleById } from '../modules/roles/roles.repository.js';
 import { PRIVATE_COLUMNS } from '../modules/users/users.fields.js';
 import { rulesForRole } from '../modules/permissions/permissions.repository.js';
@@ -35,7 +36,7 @@ declare module 'fastify' {
     /** The caller's user and role rows, when the rules name $CURRENT_USER.<field> or $CURRENT_ROLE.<field>. */
     variableFields: Pick<Variables, 'userFields' | 'roleFields'> | null;
     /** usher_state's versions as this request read them (see requestVersions). */
-    usherState: AuthState | null;
+    usherState: StateVersions | null;
     /** The database the request authenticated against (for requestVersions). */
     usherDb: Db | null;
   }
@@ -113,7 +114,7 @@ async function checkedCredential(
 ): Promise<AuthUser | undefined> {
   let known = checked.get(db);
   if (!known) checked.set(db, (known = new Map()));
-  const state = readAuthStateNow(db) ?? (await readAuthState(db));
+  const state = readStateVersionsNow(db) ?? (await readStateVersions(db));
   request.usherState = state;
   const now = nowIso();
   const hit = known.get(key);
@@ -141,7 +142,7 @@ async function checkedCredential(
 export async function requestVersions(request: FastifyRequest): Promise<{ permissions: number; data: number }> {
   if (!request.usherState) {
     if (!request.usherDb) throw new Error('requestVersions() before authentication');
-    request.usherState = await readAuthState(request.usherDb);
+    request.usherState = await readStateVersions(request.usherDb);
   }
   return request.usherState;
 }

@@ -6,7 +6,7 @@ import { CompiledQuery } from 'kysely';
 import { createSqliteDb, type Db } from './index.js';
 import { createTestDb, DIALECTS, secondConnection, type TestDb } from '../../test/db.js';
 import { makeRole, makeUser } from '../../test/fixtures.js';
-import { readAuthState } from '../modules/users/users.repository.js';
+import { readStateVersions } from '../modules/permissions/usher-state.js';
 
 for (const dialect of DIALECTS) {
   describe(`data_version [${dialect}]`, () => {
@@ -18,7 +18,7 @@ for (const dialect of DIALECTS) {
     });
     afterAll(async () => testDb?.cleanup());
 
-    const version = async () => (await readAuthState(db)).data;
+    const version = async () => (await readStateVersions(db)).data;
 
     async function moves(change: () => Promise<unknown>): Promise<number> {
       const before = await version();
@@ -71,7 +71,7 @@ for (const dialect of DIALECTS) {
 
     it('a change to a role or a permission also moves permissions_version (rules changed in plain SQL)', async () => {
       const role = await makeRole(db, { name: 'Rules move' });
-      const rules = async () => (await readAuthState(db)).permissions;
+      const rules = async () => (await readStateVersions(db)).permissions;
       let before = await rules();
       await sql`update directus_roles set name = 'Rules moved' where id = ${role.id}`.execute(db.kysely);
       expect(await rules()).toBeGreaterThan(before);
@@ -100,9 +100,9 @@ for (const dialect of DIALECTS) {
     it('is seen by another connection (another process) on its next read', async () => {
       const other = secondConnection(testDb);
       try {
-        const before = (await readAuthState(other)).data;
+        const before = (await readStateVersions(other)).data;
         await makeUser(db);
-        expect((await readAuthState(other)).data).toBeGreaterThan(before);
+        expect((await readStateVersions(other)).data).toBeGreaterThan(before);
       } finally {
         await other.destroy();
       }

@@ -133,9 +133,8 @@ export function createSqliteDb(filename: string): Db {
 function walChangeDetector(native: SqliteDatabase.Database): { stamp(): Buffer | null; close(): void } | null {
   if (String(native.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null;
   // The file as SQLite itself names it (symbolic links resolved), which is what its -shm is named after.
-  const main = (native.pragma('database_list') as { name: string; file: string }[]).find((d) => d.name === 'main')?.file;
-  if (!main) return null;
-  const filename = main;
+  const filename = (native.pragma('database_list') as { name: string; file: string }[]).find((d) => d.name === 'main')?.file;
+  if (!filename) return null;
   let fd: number | null = null;
   let failed = false;
   return {

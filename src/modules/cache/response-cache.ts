@@ -108,7 +108,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /**
  * A GET of `collection` answered from the cache when it can be, else computed, sent and kept.
  * `query` is the request's query, parsed (a bad one has been refused already); `compute` returns
- * the payload the route's response schema serialises.
+ * the payload the route's response schema serialises. A read that cannot be kept is only computed.
  */
 export async function sendCachedRead(
   cache: ResponseCache | null,
@@ -117,23 +117,19 @@ export async function sendCachedRead(
   reply: FastifyReply,
   query: Query,
   compute: () => Promise<unknown>,
-): Promise<FastifyReply> {
-  const key = cache && collectionCacheable(collection) ? await cacheKey(request, query) : null;
-  const version = key ? (await requestVersions(request)).data : 0;
-  if (key) {
-    const hit = cache!.get(key, version);
-    if (hit) return reply.type(JSON_TYPE).send(hit);
-  }
+): Promise<unknown> {
+  if (!cache || !collectionCacheable(collection) || readsTheClock(request, query)) return compute();
+  const versions = await requestVersions(request);
+  const a = request.accountability;
+  const key = `${a.user ?? ''}|${a.role ?? ''}|${a.admin ? 1 : 0}${a.app ? 1 : 0}|${versions.permissions}|${request.url}`;
+  const hit = cache.get(key, versions.data);
+  if (hit) return reply.type(JSON_TYPE).send(hit);
   const body = Buffer.from(reply.serialize(await compute()) as string);
-  if (key) cache!.set(key, version, body);
+  cache.set(key, versions.data, body);
   return reply.type(JSON_TYPE).send(body);
 }
 
-async function cacheKey(request: FastifyRequest, query: Query): Promise<string | null> {
-  if (request.policy.usesNow) return null;
-  // The query as parsed (JSON escapes undone): `$NOW` anywhere in it reads the clock.
-  if (JSON.stringify(query).includes('$NOW')) return null;
-  const a = request.accountability;
-  const { permissions } = await requestVersions(request);
-  return `${a.user ?? ''}|${a.role ?? ''}|${a.admin ? 1 : 0}${a.app ? 1 : 0}|${permissions}|${request.url}`;
+/** The rules or the query (as parsed: JSON escapes undone) name `$NOW`. */
+function readsTheClock(request: FastifyRequest, query: Query): boolean {
+  return request.policy.usesNow === true || JSON.stringify(query).includes('$NOW');
 }

@@ -14,7 +14,7 @@ import { recordActivity } from '../activity/activity.service.js';
 import { existingRoleIds } from '../roles/roles.repository.js';
 import { SETTINGS_COLLECTION, SETTINGS_FIELDS } from '../settings/settings.fields.js';
 import { ADMIN_ONLY_FIELDS } from '../users/users.fields.js';
-import { bumpPermissionsVersion } from './permissions-version.js';
+import { bumpPermissionsVersion } from './usher-state.js';
 import type { ItemChange, ItemWriter, Key } from '../items.write-routes.js';
 
 const COLLECTION = 'directus_permissions';

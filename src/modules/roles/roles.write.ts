@@ -10,7 +10,7 @@ import { newId } from '../../util/crypto.js';
 import { nowIso } from '../../util/time.js';
 import { recordActivity } from '../activity/activity.service.js';
 import { countActiveAdmins } from '../users/users.repository.js';
-import { bumpPermissionsVersion } from '../permissions/permissions-version.js';
+import { bumpPermissionsVersion } from '../permissions/usher-state.js';
 import type { ItemChange, ItemWriteContext, ItemWriter, Key } from '../items.write-routes.js';
 import { parseIpAccess } from './ip-access.js';
 import { toBool } from '../../db/index.js';

@@ -53,7 +53,7 @@ export interface AuthUser {
   enforce_tfa: unknown;
   ip_access: string | null;
   has_tfa: unknown;
-  /** usher_state's version of roles and permissions, read in the same query (see permissions-version.ts). */
+  /** usher_state's version of roles and permissions, read in the same query (see permissions/usher-state.ts). */
   permissions_version: unknown;
   /** usher_state's version of every user, role, permission and session row (migration 0007), read alike. */
   data_version: unknown;
@@ -91,7 +91,7 @@ function authUserQuery(db: Q) {
  * The credential lookups run on every request: built and compiled once per database, then run
  * with the request's values (the SQL text then also hits the prepared-statement cache).
  */
-const compiledAuthQueries = new WeakMap<Q, { token: CompiledQuery; session: CompiledQuery; state: CompiledQuery }>();
+const compiledAuthQueries = new WeakMap<Q, { token: CompiledQuery; session: CompiledQuery }>();
 
 function authQueries(db: Q) {
   let queries = compiledAuthQueries.get(db);
@@ -107,8 +107,7 @@ function authQueries(db: Q) {
     if (token.parameters.join() !== '?token' || session.parameters.join() !== '?session,?session,?now') {
       throw new Error('Unexpected auth query parameters');
     }
-    const state = sql`select permissions_version, data_version from usher_state where id = 1`.compile(db);
-    queries = { token, session, state };
+    queries = { token, session };
     compiledAuthQueries.set(db, queries);
   }
   return queries;
@@ -134,24 +133,6 @@ export async function findAuthUserBySession(db: Db, sessionId: string, now: stri
 
 export async function findAuthUserByTokenHash(db: Db, tokenHash: string): Promise<AuthUser | undefined> {
   return runAuthQuery(db, authQueries(db.kysely).token, [tokenHash]);
-}
-
-export interface AuthState {
-  permissions: number;
-  data: number;
-}
-
-type StateRow = { permissions_version: unknown; data_version: unknown };
-const toState = (row: StateRow | undefined): AuthState => ({ permissions: Number(row?.permissions_version ?? 0), data: Number(row?.data_version ?? 0) });
-
-/** usher_state's two versions (see permissions-version.ts and migration 0007), when they can be read at once. */
-export function readAuthStateNow(db: Db): AuthState | null {
-  const rows = db.readUnlessUnchanged?.(authQueries(db.kysely).state as CompiledQuery<StateRow>);
-  return rows ? toState(rows[0]) : null;
-}
-
-export async function readAuthState(db: Db): Promise<AuthState> {
-  return readAuthStateNow(db) ?? toState((await db.kysely.executeQuery(authQueries(db.kysely).state as CompiledQuery<StateRow>)).rows[0]);
 }
 
 export interface LoginUser {
