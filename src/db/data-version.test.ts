@@ -6,7 +6,7 @@ import { CompiledQuery } from 'kysely';
 import { createSqliteDb, type Db } from './index.js';
 import { createTestDb, DIALECTS, secondConnection, type TestDb } from '../../test/db.js';
 import { makeRole, makeUser } from '../../test/fixtures.js';
-import { readStateVersions } from '../modules/permissions/usher-state.js';
+import { readStateVersions, VERSIONED_TABLES } from '../modules/permissions/usher-state.js';
 
 for (const dialect of DIALECTS) {
   describe(`data_version [${dialect}]`, () => {
@@ -25,6 +25,10 @@ for (const dialect of DIALECTS) {
       await change();
       return (await version()) - before;
     }
+
+    it('the tables the running code counts on are the ones exercised below', () => {
+      expect([...VERSIONED_TABLES].sort()).toEqual(['directus_permissions', 'directus_roles', 'directus_sessions', 'directus_users']);
+    });
 
     it('moves on every insert, update and delete of a user, role, permission or session', async () => {
       const role = await makeRole(db, { name: 'Versioned' });

@@ -18,7 +18,9 @@
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect.js';
 
-export const DATA_VERSION_TABLES = ['directus_users', 'directus_roles', 'directus_permissions', 'directus_sessions'] as const;
+// As they were when this migration was written: a migration never changes. What the running code
+// relies on is VERSIONED_TABLES in modules/permissions/usher-state.ts.
+const DATA_VERSION_TABLES = ['directus_users', 'directus_roles', 'directus_permissions', 'directus_sessions'] as const;
 /** The tables whose changes also move permissions_version. */
 const RULE_TABLES = new Set<string>(['directus_roles', 'directus_permissions']);
 const OPS = ['insert', 'update', 'delete'] as const;

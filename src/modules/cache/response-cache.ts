@@ -12,7 +12,7 @@
 //   clock, so a read whose rules or query mention $NOW is never kept.
 // - Bounded in bytes, least recently used first out.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DATA_VERSION_TABLES } from '../../db/migrations/0007-data-version.js';
+import { VERSIONED_TABLES } from '../permissions/usher-state.js';
 import { getCollection } from '../../query/collections.js';
 import { requestVersions } from '../../access/authenticate.js';
 import type { Query } from '../../query/types.js';
@@ -77,11 +77,9 @@ export function createResponseCache(maxBytes: number): ResponseCache {
   };
 }
 
-const VERSIONED = new Set<string>(DATA_VERSION_TABLES);
-
 /** The collection and every collection reachable from it through relations are versioned. */
 function coveredByVersion(name: string, seen = new Set<string>()): boolean {
-  if (!VERSIONED.has(name)) return false;
+  if (!VERSIONED_TABLES.has(name)) return false;
   seen.add(name);
   const collection = getCollection(name);
   if (!collection) return false;

@@ -9,6 +9,9 @@ import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 
+/** The tables whose every row change moves data_version (triggers of migration 0007). */
+export const VERSIONED_TABLES: ReadonlySet<string> = new Set(['directus_users', 'directus_roles', 'directus_permissions', 'directus_sessions']);
+
 export interface StateVersions {
   permissions: number;
   data: number;
