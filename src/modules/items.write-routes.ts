@@ -14,11 +14,36 @@ import { errors } from '../errors.js';
 import type { AccessPolicy, Accountability } from '../access/types.js';
 import { queryContext, requestVariables } from '../access/context.js';
 import { parseQuery } from '../query/parse.js';
-import { readItems } from '../query/run.js';
+import { prepareKeyedRead, readItems } from '../query/run.js';
 import { getCollection } from '../query/collections.js';
 import type { Variables } from '../query/variables.js';
 
 export type Key = string | number;
+
+/**
+ * The read-back of a write: the written rows as the caller may read them, or 204 when they may
+ * not. The query is compiled and checked before the write (a bad `fields` must not answer 400 after
+ * writing) and runs once after it.
+ */
+export async function prepareReadBack(request: FastifyRequest, db: Db, config: Config, collection: string) {
+  const query = { ...parseQuery(request.query as Record<string, unknown>), limit: -1, offset: 0, page: null, meta: [] };
+  let read: ((keys: Key[]) => Promise<{ data: Record<string, unknown>[] }>) | null;
+  try {
+    read = await prepareKeyedRead(queryContext(request, db, config), collection, query, { unlimited: true });
+  } catch (err) {
+    if ((err as { code?: unknown })?.code !== 'FORBIDDEN') throw err;
+    read = null;
+  }
+  return async (reply: FastifyReply, keys: Key[], single: boolean) => {
+    if (keys.length === 0 || read === null) return reply.code(204).send();
+    const { data } = await read(keys).catch((err) => {
+      if (err?.code === 'FORBIDDEN') return { data: [] };
+      throw err;
+    });
+    if (data.length === 0) return reply.code(204).send();
+    return { data: single ? data[0] : data };
+  };
+}
 
 export interface ItemWriteContext {
   db: Db;
@@ -77,23 +102,6 @@ export function registerItemWriteRoutes(app: FastifyInstance, opts: ItemWriteRou
     return raw;
   };
 
-  async function prepareReadBack(request: FastifyRequest) {
-    const query = { ...parseQuery(request.query as Record<string, unknown>), limit: -1, offset: 0, page: null, meta: [] };
-    const ctx = queryContext(request, db, config);
-    const read = (keys: Key[]) =>
-      readItems(ctx, collection, query, { where: { [pk]: { _in: keys } }, unlimited: true }).catch((err) => {
-        if (err?.code === 'FORBIDDEN') return { data: [] };
-        throw err;
-      });
-    await read([]);
-    return async (reply: FastifyReply, keys: Key[], single: boolean) => {
-      if (keys.length === 0) return reply.code(204).send();
-      const { data } = await read(keys);
-      if (data.length === 0) return reply.code(204).send();
-      return { data: single ? data[0] : data };
-    };
-  }
-
   async function keysByQuery(request: FastifyRequest, raw: unknown): Promise<Key[]> {
     if (!isObject(raw)) throw errors.invalidPayload('"query" must be an object');
     const query = { ...parseQuery(raw), fields: [pk], limit: -1, offset: 0, page: null, meta: [] };
@@ -105,14 +113,14 @@ export function registerItemWriteRoutes(app: FastifyInstance, opts: ItemWriteRou
     const body = request.body;
     const many = Array.isArray(body);
     if (!many && !isObject(body)) throw errors.invalidPayload('Expected an object or an array of objects');
-    const readBack = await prepareReadBack(request);
+    const readBack = await prepareReadBack(request, db, config, collection);
     const keys = await writer.create(writeContextOf(request, db, config), many ? body : [body]);
     return readBack(reply, keys, !many);
   });
 
   app.patch(prefix, { schema: { body: AnyJson } }, async (request, reply) => {
     const body = request.body;
-    const readBack = await prepareReadBack(request);
+    const readBack = await prepareReadBack(request, db, config, collection);
     let changes: ItemChange[];
     if (Array.isArray(body)) {
       changes = body.map((item) => {
@@ -136,7 +144,7 @@ export function registerItemWriteRoutes(app: FastifyInstance, opts: ItemWriteRou
 
   app.patch(`${prefix}/:id`, { schema: { body: AnyJson } }, async (request, reply) => {
     const key = parseKey((request.params as { id: string }).id);
-    const readBack = await prepareReadBack(request);
+    const readBack = await prepareReadBack(request, db, config, collection);
     await writer.update(writeContextOf(request, db, config), [{ keys: [key], data: request.body }]);
     return readBack(reply, [key], true);
   });

@@ -50,9 +50,38 @@ export function or(parts: Sql[]): Sql {
   return sql`(${sql.join(parts, sql` or `)})`;
 }
 
+/**
+ * A column of an aliased table. Kysely's fragments are immutable, so each one is made once and kept:
+ * parsing the reference is most of what compiling a wide select costs (30 columns on a user). The
+ * names come from the collection definitions and the compiler's own aliases, so the set is small;
+ * the bound only guards against a mistake.
+ */
 export function col(alias: string, column: string): Sql {
-  return sql.ref(`${alias}.${column}`);
+  const key = `${alias}.${column}`;
+  let ref = COLUMNS.get(key);
+  if (ref === undefined) {
+    if (COLUMNS.size >= MAX_KEPT_FRAGMENTS) COLUMNS.clear();
+    ref = sql.ref(key);
+    COLUMNS.set(key, ref);
+  }
+  return ref;
 }
+
+/** `alias.column as column`: the select-list form of col(), kept the same way. */
+export function selectedCol(alias: string, column: string): Sql {
+  const key = `${alias}.${column}`;
+  let item = SELECTED.get(key);
+  if (item === undefined) {
+    if (SELECTED.size >= MAX_KEPT_FRAGMENTS) SELECTED.clear();
+    item = sql`${col(alias, column)} as ${sql.id(column)}`;
+    SELECTED.set(key, item);
+  }
+  return item;
+}
+
+const MAX_KEPT_FRAGMENTS = 10_000;
+const COLUMNS = new Map<string, Sql>();
+const SELECTED = new Map<string, Sql>();
 
 /**
  * A field as the caller may see it. Where the caller's rules let them read a field only on some

@@ -5,7 +5,7 @@ import { errors } from '../errors.js';
 import { fieldAllowed, type AccessPolicy, type CollectionAccess } from '../access/types.js';
 import type { Db } from '../db/index.js';
 import { getCollection, getField, type CollectionDef } from './collections.js';
-import { and, col, compileFilter, fieldRef, type CompileScope, type Sql } from './filter.js';
+import { and, col, compileFilter, fieldRef, selectedCol, type CompileScope, type Sql } from './filter.js';
 import { buildOrderBy, buildSearch } from './order-search.js';
 import { planFields, type FieldPlan } from './fields.js';
 import { readValue } from './values.js';
@@ -39,11 +39,39 @@ const KEY = '__usher_key';
 /** The selected columns; a field the caller may see on some rows only is NULL on the others. */
 function selectList(scope: CompileScope, collection: CollectionDef, alias: string, columns: Iterable<string>): Sql {
   return sql.join(
-    [...columns].map((c) => (c === collection.primaryKey ? col(alias, c) : sql`${fieldRef(scope, collection, alias, c)} as ${sql.id(c)}`)),
+    [...columns].map((c) => {
+      if (c === collection.primaryKey) return col(alias, c);
+      const ref = fieldRef(scope, collection, alias, c);
+      return ref === col(alias, c) ? selectedCol(alias, c) : sql`${ref} as ${sql.id(c)}`;
+    }),
   );
 }
 
 export async function readItems(ctx: QueryContext, collectionName: string, query: Query, opts: ReadOptions = {}): Promise<ReadResult> {
+  return compileRead(ctx, collectionName, query, opts)(opts.where ?? null);
+}
+
+/**
+ * A read compiled now and run later, narrowed then to some primary keys: the read-back of a write,
+ * whose query is checked (fields, filter, rights) before the write and runs after it, once. Throws
+ * now what the query's compilation throws; on PostgreSQL it also runs once with no keys, so that
+ * what only the server checks (a value that is no uuid, say) fails before the write too.
+ */
+export async function prepareKeyedRead(
+  ctx: QueryContext,
+  collectionName: string,
+  query: Query,
+  opts: ReadOptions = {},
+): Promise<(keys: (string | number)[]) => Promise<ReadResult>> {
+  const collection = requireCollection(collectionName);
+  const run = compileRead(ctx, collectionName, query, opts);
+  const byKeys = (keys: (string | number)[]) => run({ [collection.primaryKey]: { _in: keys } });
+  if (ctx.db.dialect === 'postgres') await byKeys([]);
+  return byKeys;
+}
+
+/** Everything but running: the fields planned, the filters, search and sort compiled, the rights checked. */
+function compileRead(ctx: QueryContext, collectionName: string, query: Query, opts: ReadOptions): (systemFilter: Filter | null) => Promise<ReadResult> {
   const collection = requireCollection(collectionName);
   const access = requireAccess(ctx, collection);
   const plan = planFields(ctx.access, collection, access, query.fields ?? ['*']);
@@ -53,27 +81,29 @@ export async function readItems(ctx: QueryContext, collectionName: string, query
   const ruleWhere = access.filter ? compileFilter({ ...scope, checkAccess: false }, collection, alias, scope.resolveRule(access.filter)) : null;
   const requestWhere = query.filter ? compileFilter(scope, collection, alias, requestVariables(ctx, query.filter)) : null;
   const searchWhere = query.search ? buildSearch(collection, access, alias, query.search, ctx.db.dialect) : null;
-  const systemWhere = opts.where ? compileFilter({ ...scope, checkAccess: false }, collection, alias, opts.where) : null;
-  const where = and([ruleWhere, requestWhere, searchWhere, systemWhere].filter((p): p is Sql => p !== null));
-
   const orderBy = buildOrderBy(scope, collection, alias, query.sort);
   const { limit, offset } = resolvePaging(ctx, query, opts);
   const select = selectList(scope, collection, alias, plan.selectColumns);
-  const rows = await runSelect(ctx, sql`select ${select} from ${sql.table(collection.table)} as ${sql.id(alias)} where ${where} order by ${orderBy}`, limit, offset);
-  const data = await shapeRows(ctx, collection, plan, rows);
 
-  const result: ReadResult = { data };
-  if (query.meta.length > 0 && !opts.where) {
-    result.meta = {};
-    const from = sql`from ${sql.table(collection.table)} as ${sql.id(alias)}`;
-    if (query.meta.includes('total_count')) {
-      result.meta.total_count = await count(ctx, sql`select count(*) as count ${from} where ${and(ruleWhere ? [ruleWhere] : [])}`);
+  return async (systemFilter) => {
+    const systemWhere = systemFilter ? compileFilter({ ...scope, checkAccess: false }, collection, alias, systemFilter) : null;
+    const where = and([ruleWhere, requestWhere, searchWhere, systemWhere].filter((p): p is Sql => p !== null));
+    const rows = await runSelect(ctx, sql`select ${select} from ${sql.table(collection.table)} as ${sql.id(alias)} where ${where} order by ${orderBy}`, limit, offset);
+    const data = await shapeRows(ctx, collection, plan, rows);
+
+    const result: ReadResult = { data };
+    if (query.meta.length > 0 && !systemFilter) {
+      result.meta = {};
+      const from = sql`from ${sql.table(collection.table)} as ${sql.id(alias)}`;
+      if (query.meta.includes('total_count')) {
+        result.meta.total_count = await count(ctx, sql`select count(*) as count ${from} where ${and(ruleWhere ? [ruleWhere] : [])}`);
+      }
+      if (query.meta.includes('filter_count')) {
+        result.meta.filter_count = await count(ctx, sql`select count(*) as count ${from} where ${where}`);
+      }
     }
-    if (query.meta.includes('filter_count')) {
-      result.meta.filter_count = await count(ctx, sql`select count(*) as count ${from} where ${where}`);
-    }
-  }
-  return result;
+    return result;
+  };
 }
 
 /** One item by primary key. Missing and unreadable answer the same 403, so ids cannot be probed. */

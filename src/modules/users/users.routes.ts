@@ -8,6 +8,7 @@ import { parseQuery } from '../../query/parse.js';
 import { readItems } from '../../query/run.js';
 import { IdParams, ItemResponse } from '../common.schemas.js';
 import { registerItemReadRoutes } from '../items.routes.js';
+import { prepareReadBack } from '../items.write-routes.js';
 import { readMe } from './users.service.js';
 import { createUsers, deleteUsers, updateUsers, type UserChange, type WriteContext } from './users.write.js';
 import { isPlainObject } from './users.validate.js';
@@ -25,26 +26,6 @@ export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: 
     variables: requestVariables(request),
     maxBatch: config.maxBatchMutation,
   });
-
-  /**
-   * The read-back of a write: the written rows as the caller may read them, or 204 when they may
-   * not. The query is checked before the write (a bad `fields` must not answer 400 after writing).
-   */
-  async function prepareReadBack(request: FastifyRequest) {
-    const query = { ...parseQuery(request.query as Record<string, unknown>), limit: -1, offset: 0, page: null, meta: [] };
-    const ctx = queryContext(request, db, config);
-    const read = (keys: string[]) =>
-      readItems(ctx, 'directus_users', query, { where: { id: { _in: keys } }, unlimited: true }).catch((err) => {
-        if (err?.code === 'FORBIDDEN') return { data: [] };
-        throw err;
-      });
-    await read([]);
-    return async (reply: FastifyReply, keys: string[], single: boolean) => {
-      const { data } = await read(keys);
-      if (data.length === 0) return reply.code(204).send();
-      return { data: single ? data[0] : data };
-    };
-  }
 
   /** The keys a `{query}` body selects, among the rows the caller can read. */
   async function keysByQuery(request: FastifyRequest, raw: unknown): Promise<string[]> {
@@ -67,7 +48,7 @@ export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: 
     const body = request.body;
     const many = Array.isArray(body);
     if (!many && !isPlainObject(body)) throw errors.invalidPayload('Expected a user object or an array of users');
-    const readBack = await prepareReadBack(request);
+    const readBack = await prepareReadBack(request, db, config, 'directus_users');
     const keys = await createUsers(writeContext(request), many ? body : [body]);
     return readBack(reply, keys, !many);
   });
@@ -75,7 +56,7 @@ export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: 
   app.patch('/users/me', { schema: { body: AnyJson } }, async (request, reply) => {
     const me = request.accountability.user;
     if (!me) throw errors.invalidCredentials();
-    const readBack = await prepareReadBack(request);
+    const readBack = await prepareReadBack(request, db, config, 'directus_users');
     await updateUsers(writeContext(request), [{ keys: [me], data: request.body }]);
     return readBack(reply, [me], true);
   });
@@ -92,7 +73,7 @@ export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: 
 
   app.patch('/users', { schema: { body: AnyJson } }, async (request, reply) => {
     const body = request.body;
-    const readBack = await prepareReadBack(request);
+    const readBack = await prepareReadBack(request, db, config, 'directus_users');
     let changes: UserChange[];
     if (Array.isArray(body)) {
       changes = body.map((item) => {
@@ -117,7 +98,7 @@ export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: 
 
   app.patch('/users/:id', { schema: { params: IdParams, body: AnyJson } }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const readBack = await prepareReadBack(request);
+    const readBack = await prepareReadBack(request, db, config, 'directus_users');
     await updateUsers(writeContext(request), [{ keys: [id], data: request.body }]);
     return readBack(reply, [id], true);
   });
