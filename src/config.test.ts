@@ -33,7 +33,7 @@ describe('loadConfig defaults', () => {
       port: 8055,
       publicUrl: 'http://localhost:8055',
       logLevel: 'info',
-      db: { client: 'sqlite3', filename: join(cwd, 'data', 'usher.db'), connectionString: undefined, poolMax: 10 },
+      db: { client: 'sqlite3', filename: join(cwd, 'data', 'usher.db'), sqliteCacheMb: 4, connectionString: undefined, poolMax: 10 },
       admin: { email: 'admin@example.com', password: undefined, token: undefined },
       accessTokenTtlMs: 15 * 60_000,
       refreshTokenTtlMs: 7 * 86_400_000,
@@ -46,6 +46,7 @@ describe('loadConfig defaults', () => {
       email: { transport: 'log', from: 'no-reply@example.com' },
       trustProxy: false,
       shutdownTimeoutMs: 10_000,
+      idleMemoryRelease: true,
     });
   });
 
@@ -76,6 +77,8 @@ describe('loadConfig defaults', () => {
         EMAIL_TRANSPORT: 'smtp',
         EMAIL_SMTP_HOST: 'mail.example.com',
         IP_TRUST_PROXY: 'true',
+        DB_SQLITE_CACHE_MB: '64',
+        IDLE_MEMORY_RELEASE: 'false',
         PASSWORD_RESET_URL_ALLOW_LIST: 'https://a.example.com/reset, https://b.example.com/reset',
         SECRET,
       },
@@ -86,7 +89,8 @@ describe('loadConfig defaults', () => {
       host: '127.0.0.1',
       publicUrl: 'https://users.example.com',
       logLevel: 'debug',
-      db: { client: 'pg', host: 'db', port: 6543, database: 'usher' },
+      db: { client: 'pg', host: 'db', port: 6543, database: 'usher', sqliteCacheMb: 64 },
+      idleMemoryRelease: false,
       accessTokenTtlMs: 30 * 60_000,
       refreshTokenTtlMs: 2 * 86_400_000,
       query: { limitDefault: 25, limitMax: 500 },
@@ -128,6 +132,8 @@ describe('loadConfig refuses bad values, naming the variable', () => {
     { env: { ADMIN_EMAIL: 'not an email' }, variable: 'ADMIN_EMAIL' },
     { env: { PUBLIC_URL: 'ftp://example.com' }, variable: 'PUBLIC_URL' },
     { env: { IP_TRUST_PROXY: 'maybe' }, variable: 'IP_TRUST_PROXY' },
+    { env: { DB_SQLITE_CACHE_MB: '0' }, variable: 'DB_SQLITE_CACHE_MB' },
+    { env: { IDLE_MEMORY_RELEASE: 'sometimes' }, variable: 'IDLE_MEMORY_RELEASE' },
     { env: { SERVER_SHUTDOWN_TIMEOUT: 'forever' }, variable: 'SERVER_SHUTDOWN_TIMEOUT' },
     { env: { REFRESH_TOKEN_COOKIE_SAME_SITE: 'sometimes' }, variable: 'REFRESH_TOKEN_COOKIE_SAME_SITE' },
   ];

@@ -28,6 +28,8 @@ export interface Config {
   db: {
     client: DbClient;
     filename: string;
+    /** SQLite's page cache for the one connection, in MB. */
+    sqliteCacheMb: number;
     connectionString: string | undefined;
     host: string | undefined;
     port: number | undefined;
@@ -79,6 +81,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Answers to reads of users, roles and permissions kept in memory (modules/cache/response-cache.ts). */
   cache: { responses: boolean; maxBytes: number };
+  /** A full collection and the database driver's caches dropped once the server goes idle (src/idle-memory.ts). */
+  idleMemoryRelease: boolean;
 }
 
 export interface RateLimitConfig {
@@ -222,6 +226,7 @@ export function loadConfig(env: Env, opts: { cwd?: string; persistSecret?: boole
   const db = {
     client,
     filename,
+    sqliteCacheMb: r.integer('DB_SQLITE_CACHE_MB', 4, 1, 65536),
     connectionString: r.raw('DB_CONNECTION_STRING'),
     host: r.raw('DB_HOST'),
     port: env.DB_PORT ? r.integer('DB_PORT', 5432, 1, 65535) : undefined,
@@ -293,6 +298,7 @@ export function loadConfig(env: Env, opts: { cwd?: string; persistSecret?: boole
       responses: r.boolean('RESPONSE_CACHE_ENABLED', true),
       maxBytes: r.integer('RESPONSE_CACHE_MAX_BYTES', 16 * 1024 * 1024, 0),
     },
+    idleMemoryRelease: r.boolean('IDLE_MEMORY_RELEASE', true),
   };
   if (config.email.transport === 'smtp' && !config.email.smtp.host) {
     throw new ConfigError('EMAIL_SMTP_HOST', 'is required when EMAIL_TRANSPORT=smtp');

@@ -6,6 +6,7 @@ import { createDb } from './db/index.js';
 import { createLogger } from './logger.js';
 import { buildApp } from './app.js';
 import { bootstrap } from './modules/bootstrap/bootstrap.service.js';
+import { startIdleMemoryRelease } from './idle-memory.js';
 
 export async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
@@ -16,6 +17,13 @@ export async function start(config: Config): Promise<void> {
   const app = await buildApp(config, { db, logger });
   await app.listen({ host: config.host, port: config.port });
   if (result.admin) printAdmin(listeningUrl(app.server.address(), config), result.admin.email, result.admin.generatedPassword);
+  if (config.idleMemoryRelease) {
+    startIdleMemoryRelease({
+      everyMs: 2500,
+      onRelease: ({ gcMs, rssBefore, rssAfter }) =>
+        logger.debug({ gcMs: Math.round(gcMs), rssMbBefore: Math.round(rssBefore / 2 ** 20), rssMbAfter: Math.round(rssAfter / 2 ** 20) }, 'idle: memory released'),
+    });
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
