@@ -28,10 +28,12 @@ await build({
   sourcemap: true,
   // Smaller, and ASCII only: V8 keeps the whole source in memory, as two bytes a character if one
   // character anywhere is not Latin-1 (a name in a dependency's comment was enough: 6.8 MB instead
-  // of 3.4). Whitespace and syntax are minified, names are not, so stack traces still read. The
-  // dependencies' licence comments go to index.js.LEGAL.txt beside the bundle.
+  // of 3.4). Whitespace and syntax are minified, identifiers are not, and functions and classes keep
+  // their names (keepNames), so stack traces name what ran (index.js.map maps them back to src/
+  // under --enable-source-maps). The dependencies' licence comments go to index.js.LEGAL.txt.
   minifyWhitespace: true,
   minifySyntax: true,
+  keepNames: true,
   legalComments: 'external',
   charset: 'ascii',
   // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.

@@ -81,7 +81,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Answers to reads of users, roles and permissions kept in memory (modules/cache/response-cache.ts). */
   cache: { responses: boolean; maxBytes: number };
-  /** A full collection and the database driver's caches dropped once the server goes idle (src/idle-memory.ts). */
+  /** One full garbage collection once the server goes idle after a burst of work (src/idle-memory.ts). */
   idleMemoryRelease: boolean;
 }
 

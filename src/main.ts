@@ -18,11 +18,12 @@ export async function start(config: Config): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   if (result.admin) printAdmin(listeningUrl(app.server.address(), config), result.admin.email, result.admin.generatedPassword);
   if (config.idleMemoryRelease) {
-    startIdleMemoryRelease({
+    const started = startIdleMemoryRelease({
       everyMs: 2500,
       onRelease: ({ gcMs, rssBefore, rssAfter }) =>
         logger.debug({ gcMs: Math.round(gcMs), rssMbBefore: Math.round(rssBefore / 2 ** 20), rssMbAfter: Math.round(rssAfter / 2 ** 20) }, 'idle: memory released'),
     });
+    if (!started) logger.warn('IDLE_MEMORY_RELEASE: this Node.js does not let Usher run a garbage collection; left off');
   }
 
   let closing = false;

@@ -31,6 +31,12 @@ export interface Db {
    * (see walChangeDetector). Null when it can do neither: use Kysely.
    */
   readUnlessUnchanged?<T>(query: CompiledQuery<T>): T[] | null;
+  /**
+   * SQLite: prepares a statement without running it (and keeps it for when it runs), throwing what
+   * SQLite would refuse in it. PostgreSQL checks some values only when it runs a statement, so
+   * there the way to check a statement is to run it.
+   */
+  prepareOnly?(query: CompiledQuery): void;
   destroy(): Promise<void>;
 }
 
@@ -106,6 +112,9 @@ export function createSqliteDb(filename: string, opts: { cacheMb?: number } = {}
       const rows = readNow(query);
       if (rows) memo.set(query.sql, { stamp, rows });
       return rows;
+    },
+    prepareOnly: (query) => {
+      database.prepare(query.sql);
     },
     ping: async () => {
       try {

@@ -13,7 +13,16 @@ async function snapshot(t: TestApp): Promise<unknown[]> {
   return Promise.all(tables.map(async (table) => (await sql`select * from ${sql.table(table)} order by id`.execute(t.db.kysely)).rows));
 }
 
+/** `{ role: { users: { role: ... } } }`, crossing `depth` relations. */
+function throughRelations(depth: number): unknown {
+  let filter: unknown = { id: { _nnull: true } };
+  for (let i = 0; i < depth; i++) filter = i % 2 === 0 ? { users: filter } : { role: filter };
+  return filter;
+}
+
 const BAD: [name: string, url: string][] = [
+  ['a filter through 11 relations, one inside the other (Directus: MAX_RELATIONAL_DEPTH 10)', `/users?${json(throughRelations(11))}`],
+  ['a filter through 60 relations (beyond what SQLite would even prepare)', `/users?${json(throughRelations(60))}`],
   ['invalid JSON in filter', '/users?filter={"email":'],
   ['a filter that is JSON but not an object', '/users?filter=[1,2]'],
   ['a filter that is a JSON string', '/users?filter="email"'],
@@ -72,6 +81,11 @@ describeEachDb('query errors', (t) => {
 
   it('an unknown operator names the operator', async () => {
     expect(await invalidQuery(t(), '/users?filter[email][_like]=x')).toContain('"_like"');
+  });
+
+  it('a filter through exactly 10 relations still runs', async () => {
+    const res = await t().request({ method: 'GET', url: `/users?${json(throughRelations(10))}&fields=id`, as: t().admin.token });
+    expect(res.statusCode, res.body).toBe(200);
   });
 
   it('an unsupported parameter names it', async () => {

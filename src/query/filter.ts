@@ -19,6 +19,21 @@ export interface CompileScope {
   /** Puts the caller's values into a permission rule ($CURRENT_USER, $CURRENT_ROLE, $NOW ...). */
   resolveRule: (rule: Filter) => Filter;
   nextAlias: () => string;
+  /** Relations crossed to get here (0 at the top). */
+  depth?: number;
+}
+
+/**
+ * How many relations a filter may cross, one inside the other; Directus's MAX_RELATIONAL_DEPTH
+ * default. Deeper nesting would also reach SQLite's limit on expression depth, which it reports
+ * only when preparing the statement.
+ */
+export const MAX_RELATIONAL_DEPTH = 10;
+
+function deeper(scope: CompileScope): CompileScope {
+  const depth = (scope.depth ?? 0) + 1;
+  if (depth > MAX_RELATIONAL_DEPTH) throw errors.invalidQuery('Max relational depth exceeded');
+  return { ...scope, depth };
 }
 
 const TRUE: Sql = sql`1 = 1`;
@@ -53,11 +68,12 @@ export function or(parts: Sql[]): Sql {
 /**
  * A column of an aliased table. Kysely's fragments are immutable, so each one is made once and kept:
  * parsing the reference is most of what compiling a wide select costs (30 columns on a user). The
- * names come from the collection definitions and the compiler's own aliases, so the set is small;
- * the bound only guards against a mistake.
+ * names come from the collection definitions, and only the first ten of the compiler's aliases
+ * (t0 to t9) are kept, so a query with many relations cannot fill the maps.
  */
 export function col(alias: string, column: string): Sql {
   const key = `${alias}.${column}`;
+  if (alias.length > 2) return sql.ref(key);
   let ref = COLUMNS.get(key);
   if (ref === undefined) {
     if (COLUMNS.size >= MAX_KEPT_FRAGMENTS) COLUMNS.clear();
@@ -70,6 +86,7 @@ export function col(alias: string, column: string): Sql {
 /** `alias.column as column`: the select-list form of col(), kept the same way. */
 export function selectedCol(alias: string, column: string): Sql {
   const key = `${alias}.${column}`;
+  if (alias.length > 2) return sql`${col(alias, column)} as ${sql.id(column)}`;
   let item = SELECTED.get(key);
   if (item === undefined) {
     if (SELECTED.size >= MAX_KEPT_FRAGMENTS) SELECTED.clear();
@@ -79,7 +96,7 @@ export function selectedCol(alias: string, column: string): Sql {
   return item;
 }
 
-const MAX_KEPT_FRAGMENTS = 10_000;
+const MAX_KEPT_FRAGMENTS = 4_000;
 const COLUMNS = new Map<string, Sql>();
 const SELECTED = new Map<string, Sql>();
 
@@ -135,7 +152,8 @@ function compileField(scope: CompileScope, collection: CollectionDef, alias: str
 }
 
 /** `{role: {name: {_eq: 'x'}}}` -> `t.role in (select id from roles where name = 'x' [and rule])`. */
-function compileManyToOne(scope: CompileScope, collection: CollectionDef, alias: string, name: string, field: FieldDef, filter: Filter): Sql {
+function compileManyToOne(outer: CompileScope, collection: CollectionDef, alias: string, name: string, field: FieldDef, filter: Filter): Sql {
+  const scope = deeper(outer);
   const related = getCollection(field.m2o!)!;
   const sub = scope.nextAlias();
   const inner = compileFilter(scope, related, sub, filter);
@@ -146,7 +164,8 @@ function compileManyToOne(scope: CompileScope, collection: CollectionDef, alias:
 }
 
 /** `{users: {email: {...}}}` or `{users: {_some|_none: {...}}}`: an EXISTS over the related rows. */
-function compileOneToMany(scope: CompileScope, collection: CollectionDef, alias: string, field: FieldDef, filter: Filter): Sql {
+function compileOneToMany(outer: CompileScope, collection: CollectionDef, alias: string, field: FieldDef, filter: Filter): Sql {
+  const scope = deeper(outer);
   const related = getCollection(field.o2m!.collection)!;
   let inner: unknown = filter;
   let negate = false;

@@ -6,6 +6,8 @@ import { insertSession } from './sessions.repository.js';
 import type { AuthDeps, RequestMeta } from './auth-deps.js';
 import type { AuthUser } from '../users/users.repository.js';
 import { toBool } from '../../db/index.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
 
 export type AuthMode = 'json' | 'cookie' | 'session';
 
@@ -42,10 +44,15 @@ export function mintAccessToken(deps: AuthDeps, user: AuthUser, sessionId: strin
   );
 }
 
-export async function openSession(deps: AuthDeps, user: AuthUser, mode: AuthMode, meta: RequestMeta): Promise<IssuedTokens> {
+/**
+ * Opens a session for `user` and mints its tokens. `db` is the executor to write the session with:
+ * the caller's transaction when the sign-in writes more than the session (login writes the user's
+ * last_access and the activity row with it, in one commit).
+ */
+export async function openSession(deps: AuthDeps, user: AuthUser, mode: AuthMode, meta: RequestMeta, db: Kysely<Database> = deps.db.kysely): Promise<IssuedTokens> {
   const sessionId = newId();
   const refreshToken = randomToken(32);
-  await insertSession(deps.db.kysely, {
+  await insertSession(db, {
     id: sessionId,
     tokenHash: sha256(refreshToken),
     user: user.id,

@@ -13,6 +13,14 @@ import { countRows, expectUnchanged, makeCallers, unchanged, userRow, userWithRi
 const TOKEN = 'a-static-token-of-exactly-40-characters!';
 const admin = (t: { admin: UserFixture }) => t.admin.token;
 
+/** `{ role: { users: { role: { users: ... } } } }`, `depth` relations deep. */
+function deepRoleFilter(depth: number): unknown {
+  let filter: unknown = { id: { _nnull: true } };
+  for (let i = 0; i < depth; i++) filter = i % 2 === 0 ? { users: filter } : { role: filter };
+  return filter;
+}
+
+
 describeEachDb('POST /users', (t) => {
   let c: Callers;
   let creator: UserFixture; // may create (email, first_name, password), reads only themselves
@@ -71,6 +79,7 @@ describeEachDb('POST /users', (t) => {
     unchanged({ name: 'an unknown role: 400 INVALID_FOREIGN_KEY', method: 'POST', url: '/users', as: admin, body: { email: 'role@example.com', role: newId() }, status: 400, code: 'INVALID_FOREIGN_KEY' }),
     unchanged({ name: 'neither an object nor an array: 400 INVALID_PAYLOAD', method: 'POST', url: '/users', as: admin, body: ['just-a-string'], status: 400, code: 'INVALID_PAYLOAD' }),
     unchanged({ name: 'a bad ?fields is refused before anything is written', method: 'POST', url: '/users?fields=no_such_field', as: admin, body: { email: 'query@example.com' }, status: 400, code: 'INVALID_QUERY' }),
+    unchanged({ name: 'a read-back filter through more than 10 relations: 400 INVALID_QUERY, nothing written', method: 'POST', url: `/users?filter=${encodeURIComponent(JSON.stringify(deepRoleFilter(60)))}`, as: admin, body: { email: 'deep@example.com' }, status: 400, code: 'INVALID_QUERY' }),
     {
       name: 'admin, array: 200 with an array read back (sorted as the query says, by id by default)',
       method: 'POST',
