@@ -73,32 +73,28 @@ export function or(parts: Sql[]): Sql {
  */
 export function col(alias: string, column: string): Sql {
   const key = `${alias}.${column}`;
-  if (alias.length > 2) return sql.ref(key);
-  let ref = COLUMNS.get(key);
-  if (ref === undefined) {
-    if (COLUMNS.size >= MAX_KEPT_FRAGMENTS) COLUMNS.clear();
-    ref = sql.ref(key);
-    COLUMNS.set(key, ref);
-  }
-  return ref;
+  return kept(COLUMNS, alias, key, () => sql.ref(key));
 }
 
 /** `alias.column as column`: the select-list form of col(), kept the same way. */
 export function selectedCol(alias: string, column: string): Sql {
-  const key = `${alias}.${column}`;
-  if (alias.length > 2) return sql`${col(alias, column)} as ${sql.id(column)}`;
-  let item = SELECTED.get(key);
-  if (item === undefined) {
-    if (SELECTED.size >= MAX_KEPT_FRAGMENTS) SELECTED.clear();
-    item = sql`${col(alias, column)} as ${sql.id(column)}`;
-    SELECTED.set(key, item);
-  }
-  return item;
+  return kept(SELECTED, alias, `${alias}.${column}`, () => sql`${col(alias, column)} as ${sql.id(column)}`);
 }
 
 const MAX_KEPT_FRAGMENTS = 4_000;
 const COLUMNS = new Map<string, Sql>();
 const SELECTED = new Map<string, Sql>();
+
+function kept(map: Map<string, Sql>, alias: string, key: string, make: () => Sql): Sql {
+  if (alias.length > 2) return make();
+  let fragment = map.get(key);
+  if (fragment === undefined) {
+    if (map.size >= MAX_KEPT_FRAGMENTS) map.clear();
+    fragment = make();
+    map.set(key, fragment);
+  }
+  return fragment;
+}
 
 /**
  * A field as the caller may see it. Where the caller's rules let them read a field only on some
