@@ -26,14 +26,26 @@ export interface Db {
    */
   readNow?<T>(query: CompiledQuery<T>): T[] | null;
   /**
+   * Like readNow, with each row an array of its values in the order the statement selects them.
+   * better-sqlite3 makes an object per row with a property per column, which for a page of 100
+   * users of 26 fields costs more than SQLite's own work (2.5 ms against 1.5).
+   */
+  readArraysNow?(query: CompiledQuery): unknown[][] | null;
+  /**
+   * PostgreSQL: runs a read outside any transaction with each row as an array of its values (the
+   * driver's array mode), which spares it making an object per row only for the caller to take
+   * the values out again.
+   */
+  readArrays?(query: CompiledQuery): Promise<unknown[][]>;
+  /**
    * Like readNow, for a read without parameters, but gives back the rows it read last time when
    * nothing at all has been committed to the database since, by any connection of any process
    * (see walChangeDetector). Null when it can do neither: use Kysely.
    */
   readUnlessUnchanged?<T>(query: CompiledQuery<T>): T[] | null;
   /**
-   * SQLite: prepares a statement without running it (and keeps it for when it runs), throwing what
-   * SQLite would refuse in it. PostgreSQL checks some values only when it runs a statement, so
+   * SQLite: prepares a statement without running it (and keeps it for when readArraysNow runs it),
+   * throwing what SQLite would refuse in it. PostgreSQL checks some values only when it runs a statement, so
    * there the way to check a statement is to run it.
    */
   prepareOnly?(query: CompiledQuery): void;
@@ -87,7 +99,7 @@ export function createSqliteDb(filename: string, opts: { cacheMb?: number } = {}
   // SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. Use JavaScript's
   // Unicode-aware lowering so `_icontains: "élodie"` finds "Élodie" on both.
   native.function('lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
-  const database = withBooleanBinding(native);
+  const { database, arrays } = statementCache(native);
   const kysely = new Kysely<Database>({ dialect: new UsherSqliteDialect({ database }) });
   const readNow = <T>(query: CompiledQuery<T>): T[] | null => {
     // Kysely holds the one connection for a transaction's whole length; outside one, nothing
@@ -95,12 +107,17 @@ export function createSqliteDb(filename: string, opts: { cacheMb?: number } = {}
     if (native.inTransaction || !native.open) return null;
     return database.prepare(query.sql).all(query.parameters) as T[];
   };
+  const readArraysNow = (query: CompiledQuery): unknown[][] | null => {
+    if (native.inTransaction || !native.open) return null;
+    return arrays(query.sql)(query.parameters);
+  };
   const changes = filename === ':memory:' ? null : walChangeDetector(native);
   const memo = new Map<string, { stamp: Buffer; rows: unknown[] }>();
   return {
     kysely,
     dialect: 'sqlite',
     readNow,
+    readArraysNow,
     readUnlessUnchanged: <T>(query: CompiledQuery<T>): T[] | null => {
       if (query.parameters.length > 0) throw new Error('readUnlessUnchanged() takes reads without parameters');
       const stamp = changes?.stamp();
@@ -114,7 +131,7 @@ export function createSqliteDb(filename: string, opts: { cacheMb?: number } = {}
       return rows;
     },
     prepareOnly: (query) => {
-      database.prepare(query.sql);
+      arrays(query.sql);
     },
     ping: async () => {
       try {
@@ -172,34 +189,51 @@ function walChangeDetector(native: SqliteDatabase.Database): { stamp(): Buffer |
   };
 }
 
-/** better-sqlite3 refuses to bind JavaScript booleans; SQLite stores them as 0 and 1. */
 /** Prepared statements kept per SQL text; the queries a server runs are a few hundred shapes. */
 const STATEMENT_CACHE_SIZE = 1000;
 
-function withBooleanBinding(native: SqliteDatabase.Database): KyselySqliteDatabase {
+/**
+ * The statements a connection prepares, kept per SQL text: Kysely prepares every query anew, and
+ * preparing costs about as much as running a small indexed lookup. Values are always bound, never
+ * part of the text, so the shapes stay few (SQLite re-prepares by itself after a schema change).
+ * Statements that give rows as arrays are kept apart: better-sqlite3's mode is the statement's.
+ * better-sqlite3 refuses to bind JavaScript booleans; SQLite stores them as 0 and 1.
+ */
+function statementCache(native: SqliteDatabase.Database): {
+  database: KyselySqliteDatabase;
+  arrays(sqlText: string): (params: readonly unknown[]) => unknown[][];
+} {
   const toSqlite = (params: readonly unknown[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
-  // Kysely prepares every query anew; preparing costs about as much as running a small indexed
-  // lookup, so each SQL text is prepared once and reused (SQLite re-prepares by itself after a
-  // schema change). Values are always bound, never part of the text, so the shapes stay few.
-  const cache = new Map<string, ReturnType<KyselySqliteDatabase['prepare']>>();
+  const keep = <T>(cache: Map<string, T>, sqlText: string, value: T): T => {
+    // Long texts are one-offs (a batch's thousands of placeholders): not worth keeping.
+    if (sqlText.length <= 4096) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      cache.set(sqlText, value);
+    }
+    return value;
+  };
+  const objects = new Map<string, ReturnType<KyselySqliteDatabase['prepare']>>();
+  const arrays = new Map<string, (params: readonly unknown[]) => unknown[][]>();
   return {
-    close: () => native.close(),
-    prepare(sqlText: string) {
-      const hit = cache.get(sqlText);
+    database: {
+      close: () => native.close(),
+      prepare(sqlText: string) {
+        const hit = objects.get(sqlText);
+        if (hit) return hit;
+        const stmt = native.prepare(sqlText);
+        return keep(objects, sqlText, {
+          reader: stmt.reader,
+          all: (params: readonly unknown[]) => stmt.all(toSqlite(params)),
+          run: (params: readonly unknown[]) => stmt.run(toSqlite(params)),
+          iterate: (params: readonly unknown[]) => stmt.iterate(toSqlite(params)),
+        } as ReturnType<KyselySqliteDatabase['prepare']>);
+      },
+    },
+    arrays(sqlText: string) {
+      const hit = arrays.get(sqlText);
       if (hit) return hit;
-      const stmt = native.prepare(sqlText);
-      const prepared = {
-        reader: stmt.reader,
-        all: (params: readonly unknown[]) => stmt.all(toSqlite(params)),
-        run: (params: readonly unknown[]) => stmt.run(toSqlite(params)),
-        iterate: (params: readonly unknown[]) => stmt.iterate(toSqlite(params)),
-      } as ReturnType<KyselySqliteDatabase['prepare']>;
-      // Long texts are one-offs (a batch's thousands of placeholders): not worth keeping.
-      if (sqlText.length <= 4096) {
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-        cache.set(sqlText, prepared);
-      }
-      return prepared;
+      const stmt = native.prepare(sqlText).raw(true);
+      return keep(arrays, sqlText, (params: readonly unknown[]) => stmt.all(toSqlite(params)) as unknown[][]);
     },
   };
 }
@@ -226,6 +260,7 @@ export function createPostgresDb(options: PgOptions): Db {
   return {
     kysely,
     dialect: 'postgres',
+    readArrays: async (query) => (await pool.query({ text: query.sql, values: query.parameters as unknown[], rowMode: 'array' })).rows as unknown[][],
     ping: async () => {
       try {
         await sql`select 1`.execute(kysely);

@@ -44,6 +44,21 @@ export interface UsersTable {
   tfa_last_step: number | null;
 }
 
+/**
+ * Every column of UsersTable, for reads of whole user rows: on PostgreSQL directus_users also holds
+ * the search text (usher_search, see search-index.ts), which is no part of a user and must not end
+ * up in revisions, so such reads name their columns rather than select *.
+ */
+export const USER_COLUMNS = [
+  'id', 'first_name', 'last_name', 'email', 'email_lower', 'password', 'location', 'title', 'description', 'tags', 'avatar',
+  'language', 'tfa_secret', 'status', 'role', 'token', 'last_access', 'last_page', 'provider', 'external_identifier',
+  'auth_data', 'email_notifications', 'appearance', 'theme_light', 'theme_dark', 'theme_light_overrides',
+  'theme_dark_overrides', 'failed_logins', 'locked_until', 'tfa_last_step',
+] as const satisfies readonly (keyof UsersTable)[];
+// A column added to UsersTable but not to USER_COLUMNS fails to compile here.
+const everyUserColumn: Exclude<keyof UsersTable, (typeof USER_COLUMNS)[number]> extends never ? true : never = true;
+void everyUserColumn;
+
 export interface RolesTable {
   id: string;
   name: string;

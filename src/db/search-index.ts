@@ -5,8 +5,8 @@
 // lowercased by Usher's Unicode lower() and compared case-sensitively, so that a phrase query on it
 // means exactly what `lower(column) LIKE '%term%'` means (substring of the lowered text), for terms
 // of three characters or more. Triggers keep it in step with directus_users.
-// PostgreSQL: one GIN trigram index (pg_trgm) on the lowered fields joined by a separator, which
-// `LIKE '%term%'` on the same expression can use.
+// PostgreSQL: the lowered fields joined by a separator, stored in a generated column (usher_search)
+// with a GIN trigram index (pg_trgm) on it, which `LIKE '%term%'` on the column can use.
 //
 // If the indexed fields ever change, a new migration copies the old definition into the old
 // migration and builds the new one; this module always describes the latest.
@@ -53,11 +53,14 @@ export function searchIndexFor(table: string): SearchIndexDef | undefined {
  */
 export const MIN_INDEXED_TERM = 3;
 
+/** PostgreSQL: the generated column holding pgSearchExpression's text (migration 0008). */
+export const PG_SEARCH_COLUMN = 'usher_search';
+
 /** Joins the lowered fields on PostgreSQL; a term containing it never uses the joined expression. */
 export const PG_SEPARATOR = '\u0001';
 
 /**
- * The PostgreSQL expression the GIN index is built on; the query must use the very same one.
+ * The PostgreSQL expression usher_search is generated from (0004 built its index on it directly).
  * Each field is lowered on its own (lower() of the whole could differ where case mapping depends on
  * context), and `collate "default"` settles the mix of email_lower's "C" with the others.
  */

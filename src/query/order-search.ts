@@ -5,7 +5,7 @@ import { fieldAllowed, type CollectionAccess } from '../access/types.js';
 import { getCollection, getField, type CollectionDef } from './collections.js';
 import { and, col, compileFilter, fieldRef, or, type CompileScope, type Sql } from './filter.js';
 import type { Dialect } from '../db/index.js';
-import { ftsQuery, MIN_INDEXED_TERM, PG_SEPARATOR, pgSearchExpression, searchIndexFor } from '../db/search-index.js';
+import { ftsQuery, MIN_INDEXED_TERM, PG_SEARCH_COLUMN, PG_SEPARATOR, searchIndexFor } from '../db/search-index.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -104,10 +104,10 @@ function searchText(collection: CollectionDef, alias: string, fields: string[], 
     // Exact on its own: the FTS table holds these fields lowered the same way, matched as a substring.
     return [sql`${col(alias, 'rowid')} in (select rowid from ${fts} where ${fts} match ${ftsQuery(lowered, indexed, index)})`, ...others];
   }
-  // PostgreSQL: the joined fields contain the term when one of them does (the term has no
-  // separator), so the indexed expression narrows the rows and, unless all are readable, the
-  // readable ones decide.
-  const joined = sql`${pgSearchExpression(index, alias)} like ${needle} escape '\\'`;
+  // PostgreSQL: the joined fields (stored in usher_search) contain the term when one of them does
+  // (the term has no separator), so the indexed column narrows the rows and, unless all are
+  // readable, the readable ones decide.
+  const joined = sql`${col(alias, PG_SEARCH_COLUMN)} like ${needle} escape '\\'`;
   const all = indexed.length === Object.keys(index.fields).length;
   return [all ? joined : and([joined, or(indexed.map(like))]), ...others];
 }

@@ -66,7 +66,7 @@ async function upPostgres(db: Kysely<any>): Promise<void> {
 }
 
 /** The schema pg_trgm lives in, if it is installed: its operator class is named through it. */
-async function trigramSchema(db: Kysely<any>): Promise<string | null> {
+export async function trigramSchema(db: Kysely<any>): Promise<string | null> {
   const { rows } = await sql<{ schema: string }>`
     select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db);
   return rows[0]?.schema ?? null;
@@ -96,7 +96,7 @@ async function createTrigramExtension(db: Kysely<any>): Promise<string | null> {
       `The pg_trgm extension could not be created (${(error as Error).message}). ` +
         'Search on users will scan the table instead of using an index. ' +
         'To add the index later: CREATE EXTENSION pg_trgm as a superuser, then `usher migrate down` and `usher migrate up` ' +
-        'while 0004-search-index is the latest migration.',
+        'while 0008-search-column (which builds it) is the latest migration.',
       { code: 'USHER_NO_PG_TRGM' },
     );
     return null;

@@ -8,6 +8,7 @@ import * as searchIndex from './0004-search-index.js';
 import * as revisionBefore from './0005-revision-before.js';
 import * as recoveryCodeHashes from './0006-recovery-code-hashes.js';
 import * as dataVersion from './0007-data-version.js';
+import * as searchColumn from './0008-search-column.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-core-tables': coreTables,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005-revision-before': revisionBefore,
   '0006-recovery-code-hashes': recoveryCodeHashes,
   '0007-data-version': dataVersion,
+  '0008-search-column': searchColumn,
 };

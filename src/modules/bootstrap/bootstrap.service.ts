@@ -6,7 +6,7 @@ import { migrate } from '../../db/migrate.js';
 import { generatePassword, hashPassword, newId, sha256 } from '../../util/crypto.js';
 import { normaliseEmail } from '../../util/email.js';
 import { insertRole } from '../roles/roles.repository.js';
-import { countUsers, insertUser } from '../users/users.repository.js';
+import { anyUsers, insertUser } from '../users/users.repository.js';
 import { updateSettings } from '../settings/settings.repository.js';
 
 export interface BootstrapResult {
@@ -17,7 +17,7 @@ export interface BootstrapResult {
 export async function bootstrap(db: Db, config: Config): Promise<BootstrapResult> {
   const { results } = await migrate(db, 'latest');
   const migrated = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-  if ((await countUsers(db.kysely)) > 0) return { migrated, admin: null };
+  if (await anyUsers(db.kysely)) return { migrated, admin: null };
 
   const generatedPassword = config.admin.password ? null : generatePassword();
   const passwordHash = await hashPassword(config.admin.password ?? generatedPassword!);
@@ -28,7 +28,7 @@ export async function bootstrap(db: Db, config: Config): Promise<BootstrapResult
   } catch (err) {
     // Another process bootstrapping the same database at the same moment got there first (the
     // unique email index refused this one): that admin stands, and this run changes nothing.
-    if ((await countUsers(db.kysely)) > 0) return { migrated, admin: null };
+    if (await anyUsers(db.kysely)) return { migrated, admin: null };
     throw err;
   }
   return { migrated, admin: { id, email: config.admin.email, role, generatedPassword } };

@@ -150,6 +150,20 @@ describeEachDb('response cache', (t) => {
     expect(t().app.responseCache!.stats().entries).toBe(before.entries);
   });
 
+  it('a $NOW spelled with percent escapes, or with a JSON escape left unencoded, is still seen', async () => {
+    const urls = [
+      '/users?fields=id&filter[last_access][_lte]=%24%4E%4F%57',
+      '/users?fields=id&filter[last_access][_lte]=$%4EOW',
+      '/users?fields=id&filter={"last_access":{"_lte":"\\u0024\\u004eOW"}}',
+    ];
+    for (const url of urls) {
+      const before = t().app.responseCache!.stats();
+      for (let i = 0; i < 2; i++) expect((await t().request({ method: 'GET', url, as: t().admin.token! })).statusCode, url).toBe(200);
+      expect(t().app.responseCache!.stats().hits, url).toBe(before.hits);
+      expect(t().app.responseCache!.stats().entries, url).toBe(before.entries);
+    }
+  });
+
   it('a read whose rules name $NOW is never kept', async () => {
     const role = await makeRole(t().db, { name: 'Clocked', app: false });
     await grant(t(), role.id, 'directus_users', 'read', { fields: 'id', permissions: { _or: [{ last_access: { _lte: '$NOW' } }, { id: { _eq: '$CURRENT_USER' } }] } });

@@ -101,12 +101,13 @@ export function collectionCacheable(name: string): boolean {
   return answer;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * A GET of `collection` answered from the cache when it can be, else computed, sent and kept.
  * `query` is the request's query, parsed (a bad one has been refused already); `compute` returns
- * the payload the route's response schema serialises. A read that cannot be kept is only computed.
+ * the payload the route's response schema serialises, or its JSON text already written. A read that
+ * cannot be kept is only computed.
  */
 export async function sendCachedRead(
   cache: ResponseCache | null,
@@ -116,18 +117,29 @@ export async function sendCachedRead(
   query: Query,
   compute: () => Promise<unknown>,
 ): Promise<unknown> {
-  if (!cache || !collectionCacheable(collection) || readsTheClock(request, query)) return compute();
+  if (!cache || !collectionCacheable(collection) || readsTheClock(request, query)) {
+    const payload = await compute();
+    return typeof payload === 'string' ? reply.type(JSON_TYPE).send(payload) : payload;
+  }
   const versions = await requestVersions(request);
   const a = request.accountability;
   const key = `${a.user ?? ''}|${a.role ?? ''}|${a.admin ? 1 : 0}${a.app ? 1 : 0}|${versions.permissions}|${request.url}`;
   const hit = cache.get(key, versions.data);
   if (hit) return reply.type(JSON_TYPE).send(hit);
-  const body = Buffer.from(reply.serialize(await compute()) as string);
+  const payload = await compute();
+  const body = Buffer.from(typeof payload === 'string' ? payload : (reply.serialize(payload) as string));
   cache.set(key, versions.data, body);
   return reply.type(JSON_TYPE).send(body);
 }
 
-/** The rules or the query (as parsed: JSON escapes undone) name `$NOW`. */
+/**
+ * The rules or the query (as parsed: JSON escapes undone) name `$NOW`. The query is parsed from the
+ * URL, so a URL without "NOW", and without a `%` or `\` that could spell it, cannot name it: most
+ * requests are told so without writing their query out.
+ */
 function readsTheClock(request: FastifyRequest, query: Query): boolean {
-  return request.policy.usesNow === true || JSON.stringify(query).includes('$NOW');
+  if (request.policy.usesNow === true) return true;
+  const url = request.url;
+  if (!url.includes('NOW') && !url.includes('%') && !url.includes('\\')) return false;
+  return JSON.stringify(query).includes('$NOW');
 }

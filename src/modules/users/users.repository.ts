@@ -2,7 +2,7 @@
 // transaction) first.
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { isPostgres } from '../../db/dialect.js';
-import type { Database, NewUserRow, UserRow, UserRowUpdate } from '../../db/schema.js';
+import { USER_COLUMNS, type Database, type NewUserRow, type UserRow, type UserRowUpdate } from '../../db/schema.js';
 import type { Db } from '../../db/index.js';
 
 type Q = Kysely<Database>;
@@ -26,7 +26,7 @@ export async function findActiveUserByTokenHash(db: Q, tokenHash: string): Promi
 }
 
 export async function findUserByEmail(db: Q, emailLower: string): Promise<UserRow | undefined> {
-  return db.selectFrom('directus_users').selectAll().where('email_lower', '=', emailLower).executeTakeFirst();
+  return db.selectFrom('directus_users').select(USER_COLUMNS).where('email_lower', '=', emailLower).executeTakeFirst();
 }
 
 export async function insertUser(db: Q, row: NewUserRow): Promise<void> {
@@ -37,9 +37,9 @@ export async function setPassword(db: Q, id: string, passwordHash: string): Prom
   await db.updateTable('directus_users').set({ password: passwordHash }).where('id', '=', id).execute();
 }
 
-export async function countUsers(db: Q): Promise<number> {
-  const row = await db.selectFrom('directus_users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
+/** Whether there is any user at all: one row looked at, where a count would read them all (a cold start on 1,000,000 users). */
+export async function anyUsers(db: Q): Promise<boolean> {
+  return (await db.selectFrom('directus_users').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
 
 /** What a credential check needs to know about a user and their role, read in one query. */
@@ -204,7 +204,7 @@ export async function setTfaSecret(db: Q, id: string, secret: string | null, ste
 }
 
 export async function findUserById(db: Q, id: string): Promise<UserRow | undefined> {
-  return db.selectFrom('directus_users').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('directus_users').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 export async function clearLockout(db: Q, id: string): Promise<void> {
@@ -228,7 +228,7 @@ export async function insertUsers(db: Q, rows: NewUserRow[]): Promise<void> {
 
 export async function findUsersByIds(db: Q, ids: string[]): Promise<UserRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('directus_users').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('directus_users').select(USER_COLUMNS).where('id', 'in', ids).execute();
 }
 
 /** The id and email of each of these users (what a deletion logs), in chunks of 500 ids. */

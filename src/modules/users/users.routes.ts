@@ -6,7 +6,7 @@ import { errors } from '../../errors.js';
 import { queryContext, requestVariables } from '../../access/context.js';
 import { parseQuery } from '../../query/parse.js';
 import { readItems } from '../../query/run.js';
-import { IdParams, ItemResponse } from '../common.schemas.js';
+import { IdParams, ItemResponse, itemsSerializerCompiler } from '../common.schemas.js';
 import { registerItemReadRoutes } from '../items.routes.js';
 import { prepareReadBack } from '../items.write-routes.js';
 import { readMe } from './users.service.js';
@@ -35,7 +35,7 @@ export async function usersRoutes(app: FastifyInstance, opts: { db: Db; config: 
     return data.map((d) => d.id as string);
   }
 
-  app.get('/users/me', { schema: { response: { 200: ItemResponse } } }, async (request, reply) => {
+  app.get('/users/me', { schema: { response: { 200: ItemResponse } }, serializerCompiler: itemsSerializerCompiler }, async (request, reply) => {
     const query = parseQuery(request.query as Record<string, unknown>);
     return sendCachedRead(cache, 'directus_users', request, reply, query, async () => ({
       data: await readMe(queryContext(request, db, config), request.accountability.user, query),
