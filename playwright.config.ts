@@ -1,4 +1,4 @@
-// The App's browser tests: Debian's Chromium against the real Usher (node bin/usher.mjs start) on a
+// The App's browser tests: Debian's Chromium against the real Usher (node bin/usher.cjs start) on a
 // fresh SQLite database, with a real SMTP server on loopback. See e2e/README.md.
 import { defineConfig } from '@playwright/test';
 

@@ -31,7 +31,7 @@ export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
 export function startUsher(options: BenchOptions, database: BenchDatabase, env: Record<string, string>, name = 'usher'): Promise<RunningServer> {
   return startServer({
     name,
-    args: [join(ROOT, 'bench', 'start-built.mjs')],
+    args: [join(ROOT, 'bench', 'start-built.cjs')],
     env,
     cwd: database.dataDir,
     logFile: join(database.dataDir, `${name}.log`),

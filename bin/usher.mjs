@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
+// Started through bin/usher.cjs, which sizes libuv's pool first (an ESM entry cannot: see there).
 // Runs the built CLI (one bundled file, see scripts/bundle-server.mjs) when it has been built (npm
 // start builds it) and is current, else the TypeScript sources through tsx, so `usher` works
 // straight after `npm ci` too, and a checkout whose sources changed since the last build (after
@@ -7,15 +8,8 @@
 // --max-semi-space-size=4 (MB, also in npm start): V8's young generation otherwise grows to 32 MB
 // under load, a quarter of the server's memory, for no measurable gain in throughput (issue 7).
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-// One libuv thread per core unless told otherwise (libuv's default is 4, whatever the machine).
-// Password hashing (argon2id: 19 MiB and about 8 ms of a core each) runs on those threads; more of
-// them than cores only evict each other's memory from the caches and crowd the event loop: on 2
-// cores, sign-ins went from about 190 to about 210 a second. Set before anything uses the pool.
-process.env.UV_THREADPOOL_SIZE ??= String(availableParallelism());
 
 const dist = fileURLToPath(new URL('../dist/bundle/cli/index.js', import.meta.url));
 const src = fileURLToPath(new URL('../src', import.meta.url));

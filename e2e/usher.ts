@@ -1,4 +1,4 @@
-// A real Usher for the browser tests: `node bin/usher.mjs start` in a temporary folder (so a fresh
+// A real Usher for the browser tests: `node bin/usher.cjs start` in a temporary folder (so a fresh
 // ./data/usher.db), on a free loopback port, mailing through a real SMTP sink on loopback.
 import { join, resolve } from 'node:path';
 import { startSmtpSink, type SmtpSink } from '../test/smtp';
@@ -17,7 +17,7 @@ export interface Usher {
 
 export async function startUsher(env: Record<string, string> = {}): Promise<Usher> {
   const smtp = await startSmtpSink();
-  const usher = await spawnUsher([join(ROOT, 'bin', 'usher.mjs'), 'start'], {
+  const usher = await spawnUsher([join(ROOT, 'bin', 'usher.cjs'), 'start'], {
     SECRET: 'e2e-secret-that-is-at-least-32-characters-long',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,

@@ -3,15 +3,15 @@
 // SIGTERM, letting an in-flight request finish.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSqliteDb, toBool } from '../src/db/index.js';
 import { migrate } from '../src/db/migrate.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'usher.mjs');
+const BIN = join(ROOT, 'bin', 'usher.cjs');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Only what a shell would pass: nothing from this test run (TEST_PG_URL, DB_*) leaks into the child.
 const BASE_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir() };
@@ -70,11 +70,12 @@ async function installedFolder(): Promise<string> {
 function freshCheckout(): string {
   const checkout = tempDir('usher-checkout-');
   mkdirSync(join(checkout, 'bin'));
-  copyFileSync(BIN, join(checkout, 'bin', 'usher.mjs'));
+  copyFileSync(BIN, join(checkout, 'bin', 'usher.cjs'));
+  copyFileSync(join(ROOT, 'bin', 'usher.mjs'), join(checkout, 'bin', 'usher.mjs'));
   copyFileSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
   symlinkSync(join(ROOT, 'src'), join(checkout, 'src'), 'dir');
   symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
-  return join(checkout, 'bin', 'usher.mjs');
+  return join(checkout, 'bin', 'usher.cjs');
 }
 
 describe.concurrent('the usher bin', () => {
@@ -194,6 +195,27 @@ async function until(condition: () => boolean, what: string, ms = 5000): Promise
     await sleep(20);
   }
 }
+
+// libuv makes its whole pool at its first use, so a process's thread count tells the pool's size:
+// the default (one thread per core) and a size given in the environment differ by exactly the
+// difference of the two. An ESM entry sets the default too late (the pool stays at libuv's 4).
+describe('usher start sizes libuv\'s pool', () => {
+  it('to one thread per core unless UV_THREADPOOL_SIZE says otherwise', { timeout: 40_000 }, async () => {
+    const extra = availableParallelism() + 4;
+    const [byDefault, given] = await Promise.all([startServer(), startServer({ UV_THREADPOOL_SIZE: String(extra) })]);
+    try {
+      const threads = async (server: Server) => {
+        // A sign-in hashes on the pool, which makes it if nothing has yet.
+        const res = await fetch(new URL('/auth/login', server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"nobody@example.com","password":"x"}' });
+        expect(res.status).toBe(401);
+        return readdirSync(`/proc/${server.child.pid}/task`).length;
+      };
+      expect((await threads(given)) - (await threads(byDefault))).toBe(extra - availableParallelism());
+    } finally {
+      for (const server of [byDefault, given]) server.child.kill('SIGKILL');
+    }
+  });
+});
 
 describe.concurrent('usher start and SIGTERM', () => {
   let graceful: Server;

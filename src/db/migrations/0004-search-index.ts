@@ -95,8 +95,8 @@ async function createTrigramExtension(db: Kysely<any>): Promise<string | null> {
     process.emitWarning(
       `The pg_trgm extension could not be created (${(error as Error).message}). ` +
         'Search on users will scan the table instead of using an index. ' +
-        'To add the index later: CREATE EXTENSION pg_trgm as a superuser, then `usher migrate down` and `usher migrate up` ' +
-        'while 0008-search-column (which builds it) is the latest migration.',
+        'To add the index later: CREATE EXTENSION pg_trgm as a superuser, then ' +
+        'CREATE INDEX usher_users_search ON directus_users USING gin (usher_search gin_trgm_ops) WITH (gin_pending_list_limit = 256).',
       { code: 'USHER_NO_PG_TRGM' },
     );
     return null;

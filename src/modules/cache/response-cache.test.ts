@@ -3,6 +3,7 @@
 // test first proves the answer was served from the cache (the hit counter moves and the answer
 // is the same), then makes a change and expects the very next answer to show it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import pino from 'pino';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
@@ -162,6 +163,27 @@ describeEachDb('response cache', (t) => {
       expect(t().app.responseCache!.stats().hits, url).toBe(before.hits);
       expect(t().app.responseCache!.stats().entries, url).toBe(before.entries);
     }
+  });
+
+  it('a $NOW spelled with JSON escapes in a URL sent as typed (no percent escapes at all) is still seen', async () => {
+    // light-my-request percent-encodes the quotes of a JSON filter; a client on a socket need not.
+    const address = await t().app.listen({ port: 0, host: '127.0.0.1' });
+    const raw = (path: string) =>
+      new Promise<string>((done, fail) => {
+        const socket = connect(Number(new URL(address).port), '127.0.0.1', () =>
+          socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t().admin.token!}\r\nConnection: close\r\n\r\n`),
+        );
+        let text = '';
+        socket.on('data', (d: Buffer) => (text += d.toString()));
+        socket.on('end', () => done(text));
+        socket.on('error', fail);
+      });
+    const path = '/users?fields=id&filter={"last_access":{"_lte":"\\u0024\\u004eOW"}}';
+    expect(path).not.toMatch(/%|NOW/);
+    const before = t().app.responseCache!.stats();
+    for (let i = 0; i < 2; i++) expect(await raw(path)).toMatch(/^HTTP\/1\.1 200 /);
+    expect(t().app.responseCache!.stats().hits).toBe(before.hits);
+    expect(t().app.responseCache!.stats().entries).toBe(before.entries);
   });
 
   it('a read whose rules name $NOW is never kept', async () => {
