@@ -62,6 +62,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: config.trustProxy,
     bodyLimit: 10 * 1024 * 1024,
     return503OnClosing: true,
+    // The schemas are TypeBox's, valid by construction: checking each one against JSON Schema's
+    // meta-schema made Ajv compile that meta-schema first, 7.5% of a cold start.
+    ajv: { customOptions: { validateSchema: false } },
     // A malformed URL (`/server/%zz`) answers in the Directus envelope like every other error.
     frameworkErrors: (error, _request, reply) => {
       const usherError = error.code === 'FST_ERR_BAD_URL' ? errors.routeNotFound('(malformed URL)') : toUsherError(error);
