@@ -101,16 +101,11 @@ export function createSqliteDb(filename: string, opts: { cacheMb?: number } = {}
   native.function('lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
   const { database, arrays } = statementCache(native);
   const kysely = new Kysely<Database>({ dialect: new UsherSqliteDialect({ database }) });
-  const readNow = <T>(query: CompiledQuery<T>): T[] | null => {
-    // Kysely holds the one connection for a transaction's whole length; outside one, nothing
-    // else can be running on it while this synchronous call does.
-    if (native.inTransaction || !native.open) return null;
-    return database.prepare(query.sql).all(query.parameters) as T[];
-  };
-  const readArraysNow = (query: CompiledQuery): unknown[][] | null => {
-    if (native.inTransaction || !native.open) return null;
-    return arrays(query.sql)(query.parameters);
-  };
+  // Kysely holds the one connection for a transaction's whole length; outside one, nothing else
+  // can be running on it while a synchronous call does.
+  const free = () => native.open && !native.inTransaction;
+  const readNow = <T>(query: CompiledQuery<T>): T[] | null => (free() ? (database.prepare(query.sql).all(query.parameters) as T[]) : null);
+  const readArraysNow = (query: CompiledQuery): unknown[][] | null => (free() ? arrays(query.sql)(query.parameters) : null);
   const changes = filename === ':memory:' ? null : walChangeDetector(native);
   const memo = new Map<string, { stamp: Buffer; rows: unknown[] }>();
   return {

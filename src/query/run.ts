@@ -235,6 +235,14 @@ async function count(ctx: QueryContext, statement: Sql): Promise<number> {
   return Number((rows[0] as { count: unknown }).count);
 }
 
+/** Each output field of a plan, with where its value is in a row (a one-to-many alias: the row's key). */
+function outputLayout(collection: CollectionDef, plan: FieldPlan, columns: string[]): { name: string; field: FieldDef; index: number }[] {
+  return plan.output.map((name) => {
+    const field = collection.fields[name]!;
+    return { name, field, index: columns.indexOf(field.o2m ? collection.primaryKey : name) };
+  });
+}
+
 async function shapeRows(ctx: QueryContext, collection: CollectionDef, plan: FieldPlan, columns: string[], rows: Row[]): Promise<Item[]> {
   const at = (name: string) => columns.indexOf(name);
   const related = new Map<string, Map<unknown, unknown>>();
@@ -242,10 +250,7 @@ async function shapeRows(ctx: QueryContext, collection: CollectionDef, plan: Fie
     ...[...plan.m2o].map(async ([field, nested]) => related.set(field, await loadManyToOne(ctx, collection, field, nested, rows, at(field)))),
     ...[...plan.o2m].map(async ([field, nested]) => related.set(field, await loadOneToMany(ctx, collection, field, nested, rows, at(collection.primaryKey)))),
   ]);
-  const outputs = plan.output.map((name) => {
-    const field = collection.fields[name]!;
-    return { name, field, index: at(field.o2m ? collection.primaryKey : name), rel: related.get(name) };
-  });
+  const outputs = outputLayout(collection, plan, columns).map((out) => ({ ...out, rel: related.get(out.name) }));
   return rows.map((row) => {
     const item: Item = {};
     for (const { name, field, index, rel } of outputs) {
@@ -267,11 +272,7 @@ async function shapeRows(ctx: QueryContext, collection: CollectionDef, plan: Fie
 function itemsJson(collection: CollectionDef, plan: FieldPlan, columns: string[], rows: Row[]): string | null {
   if (plan.m2o.size > 0 || plan.o2m.size > 0 || plan.output.some((name) => /^(0|[1-9]\d*)$/.test(name))) return null;
   // Per field: where its value is in a row, and its key as JSON text.
-  const layout: { index: number; field: FieldDef; key: string }[] = plan.output.map((name, i) => ({
-    index: columns.indexOf(name),
-    field: collection.fields[name]!,
-    key: `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`,
-  }));
+  const layout = outputLayout(collection, plan, columns).map((out, i) => ({ ...out, key: `${i === 0 ? '{' : ','}${JSON.stringify(out.name)}:` }));
   if (layout.length === 0) return `[${rows.map(() => '{}').join(',')}]`;
   let out = '[';
   for (let r = 0; r < rows.length; r++) {
