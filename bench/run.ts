@@ -203,7 +203,7 @@ interface Argon2Ceiling {
 /**
  * Raw argon2id verifications per second at Usher's parameters, in a child process (median of
  * --repeat). Each run measures with libuv's default pool (4 threads) and with the pool Usher runs
- * with (one thread per core, bin/usher.mjs), and counts the better: the ceiling is the best this
+ * with (one thread per core, bin/usher.cjs), and counts the better: the ceiling is the best this
  * machine does, whatever the pool.
  */
 async function runArgon2Ceiling(options: BenchOptions): Promise<Argon2Ceiling> {

@@ -1,4 +1,4 @@
-// The servers under test, as child processes on 127.0.0.1: the real built Usher (`bin/usher.mjs
+// The servers under test, as child processes on 127.0.0.1: the real built Usher (`bin/usher.cjs
 // start`, from dist/) and the bare Fastify ceiling.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -23,12 +23,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const DIST_ENTRY = join(ROOT, 'dist', 'bundle', 'cli', 'index.js');
+export const DIST_ENTRY = join(ROOT, 'dist', 'bundle', 'cli', 'index.cjs');
 
 /** True when dist/ is missing or older than a source file the build compiles, or its settings. */
 export function distIsStale(): boolean {
   const builtAt = existsSync(DIST_ENTRY) ? statSync(DIST_ENTRY).mtimeMs : 0;
-  const inputs = [join(ROOT, 'tsconfig.json'), join(ROOT, 'scripts', 'bundle-server.mjs'), ...listFiles(join(ROOT, 'src'))];
+  const inputs = [join(ROOT, 'tsconfig.json'), join(ROOT, 'scripts', 'bundle-server.mjs'), join(ROOT, 'bin', 'bundle.cjs'), ...listFiles(join(ROOT, 'src'))];
   return builtAt === 0 || inputs.some((f) => statSync(f).mtimeMs > builtAt);
 }
 

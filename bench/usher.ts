@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { BenchOptions } from './args.js';
 import type { BenchDatabase } from './database.js';
-import { ROOT, startServer, type RunningServer } from './server.js';
+import { DIST_ENTRY, ROOT, startServer, type RunningServer } from './server.js';
 
 export interface Admin {
   email: string;
@@ -25,13 +25,14 @@ export function usherEnv(database: BenchDatabase, admin: Admin, secret: string, 
   };
 }
 
-/** The flags `npm start` and bin/usher.mjs give Node (checked against package.json by run.ts). */
+/** The flags `npm start` and bin/usher.cjs's shebang give Node (checked against package.json by run.ts). */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 export function startUsher(options: BenchOptions, database: BenchDatabase, env: Record<string, string>, name = 'usher'): Promise<RunningServer> {
   return startServer({
     name,
-    args: [join(ROOT, 'bench', 'start-built.cjs')],
+    // The built bundle and nothing else: bin/usher.cjs would run the sources if src/ changed mid-run.
+    args: [join(ROOT, 'bin', 'bundle.cjs'), DIST_ENTRY, 'start'],
     env,
     cwd: database.dataDir,
     logFile: join(database.dataDir, `${name}.log`),

@@ -71,7 +71,7 @@ function freshCheckout(): string {
   const checkout = tempDir('usher-checkout-');
   mkdirSync(join(checkout, 'bin'));
   copyFileSync(BIN, join(checkout, 'bin', 'usher.cjs'));
-  copyFileSync(join(ROOT, 'bin', 'usher.mjs'), join(checkout, 'bin', 'usher.mjs'));
+  copyFileSync(join(ROOT, 'bin', 'bundle.cjs'), join(checkout, 'bin', 'bundle.cjs'));
   copyFileSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
   symlinkSync(join(ROOT, 'src'), join(checkout, 'src'), 'dir');
   symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');

@@ -1,38 +1,55 @@
-// The bundled server (scripts/bundle-server.mjs -> dist/bundle/cli/index.js), which bin/usher.mjs
-// runs once built: it starts, serves the API, finds the built App at dist/app, and finds the mail
-// templates, all of which it locates from its own file's URL.
+// The bundled server (scripts/bundle-server.mjs -> dist/bundle/cli/index.cjs), which bin/usher.cjs
+// runs once built through bin/bundle.cjs: it starts, serves the API, finds the built App at
+// dist/app, and finds the mail templates, all of which it locates from its own file's URL; and V8
+// takes the code cache the build warmed, never one made from other source.
+//
+// Built into dist/bundle-test/cli, as deep as dist/bundle/cli, so that the bundle `usher` runs is
+// not rewritten under the other test files' processes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { spawnUsher, type UsherProcess } from '../../test/usher-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BUNDLE = join(ROOT, 'dist', 'bundle', 'cli', 'index.js');
+const OUT_DIR = join(ROOT, 'dist', 'bundle-test', 'cli');
+const BUNDLE = join(OUT_DIR, 'index.cjs');
+const RUNNER = join(ROOT, 'bin', 'bundle.cjs');
 const TOKEN = 'bundle-test-admin-token-0123456789abcdef';
+const { cacheFileFor } = createRequire(import.meta.url)('../../bin/bundle.cjs') as { cacheFileFor: (bundle: string, execArgv: string[], nodeOptions: string) => string };
+/** The Node flags of npm start, which the build warms the cache for. */
+const START_FLAGS = /node ((?:--\S+ )*)bin\/usher\.cjs start/.exec((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)![1]!.trim().split(' ');
+const ENV = {
+  SECRET: 'bundle-test-secret-that-is-at-least-32-characters',
+  ADMIN_EMAIL: 'admin@example.com',
+  ADMIN_PASSWORD: 'Bundle-admin-password-1',
+  ADMIN_TOKEN: TOKEN,
+  EMAIL_TRANSPORT: 'log',
+  LOG_LEVEL: 'info',
+};
 
+/** What bin/bundle.cjs did with the cache in a process started with `flags`: accepted, rejected, missing or off. */
+function cacheState(flags: string[]): string {
+  return execFileSync(process.execPath, [...flags, join(ROOT, 'test', 'fixtures', 'code-cache-state.cjs'), BUNDLE], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+}
+
+
+beforeAll(() => {
+  rmSync(join(ROOT, 'dist', 'bundle-test'), { recursive: true, force: true });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle-server.mjs'), 'dist/bundle-test/cli'], { cwd: ROOT, stdio: 'inherit' });
+  expect(existsSync(BUNDLE)).toBe(true);
+}, 60_000);
+
+afterAll(() => rmSync(join(ROOT, 'dist', 'bundle-test'), { recursive: true, force: true }));
 
 describe('the bundled server', () => {
   let usher: UsherProcess | undefined;
   const output = () => usher!.output();
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle-server.mjs')], { cwd: ROOT, stdio: 'inherit' });
-    expect(existsSync(BUNDLE)).toBe(true);
-    const script = `const { runCli } = await import(${JSON.stringify(pathToFileURL(BUNDLE).href)}); const code = await runCli(['start']); if (code >= 0) process.exit(code);`;
-    usher = await spawnUsher(
-      ['--input-type=module', '-e', script],
-      {
-        SECRET: 'bundle-test-secret-that-is-at-least-32-characters',
-        ADMIN_EMAIL: 'admin@example.com',
-        ADMIN_PASSWORD: 'Bundle-admin-password-1',
-        ADMIN_TOKEN: TOKEN,
-        EMAIL_TRANSPORT: 'log',
-        LOG_LEVEL: 'info',
-      },
-      { timeoutMs: 30_000 },
-    );
+    usher = await spawnUsher([...START_FLAGS, RUNNER, BUNDLE, 'start'], ENV, { timeoutMs: 30_000 });
   }, 60_000);
 
   afterAll(async () => {
@@ -67,5 +84,45 @@ describe('the bundled server', () => {
     const deadline = Date.now() + 10_000;
     while (!output().includes('bundled-invitee@example.com","subject"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(output()).toContain(`"subject":"You've been invited"`);
+  });
+});
+
+describe('the code cache', () => {
+  const warmed = () => cacheFileFor(BUNDLE, START_FLAGS, '');
+  const digest = () => createHash('sha1').update(readFileSync(BUNDLE)).digest();
+
+  it('is warmed by the build for the flags of npm start, made from this bundle, and V8 takes it', () => {
+    expect(readFileSync(warmed()).subarray(0, 20).equals(digest())).toBe(true);
+    expect(cacheState(START_FLAGS)).toBe('accepted');
+  });
+
+  it('is one file per set of flags: other flags do not find this one', () => {
+    expect(cacheFileFor(BUNDLE, [], '')).not.toBe(warmed());
+    expect(cacheFileFor(BUNDLE, START_FLAGS, '--max-old-space-size=200')).not.toBe(warmed());
+    expect(existsSync(cacheFileFor(BUNDLE, ['--stack-size=900'], ''))).toBe(false);
+    expect(cacheState(['--stack-size=900'])).toBe('missing');
+  });
+
+  it('is off with --enable-source-maps, which Node honours for modules it loads itself only', () => {
+    expect(cacheState([...START_FLAGS, '--enable-source-maps'])).toBe('off');
+  });
+
+  it('made from other source is not handed to V8, and the next start replaces it', { timeout: 30_000 }, async () => {
+    const file = warmed();
+    const stale = readFileSync(file);
+    stale.fill(0, 0, 20); // the digest of some other bundle
+    writeFileSync(file, stale);
+    expect(cacheState(START_FLAGS)).toBe('missing');
+
+    const server = await spawnUsher([...START_FLAGS, RUNNER, BUNDLE, 'start'], ENV, { timeoutMs: 30_000 });
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!readFileSync(file).subarray(0, 20).equals(digest()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await server.stop();
+    }
+    expect(readFileSync(file).subarray(0, 20).equals(digest())).toBe(true);
+    expect(statSync(file).size).toBeGreaterThan(100_000);
+    expect(cacheState(START_FLAGS)).toBe('accepted');
   });
 });
