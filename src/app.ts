@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyReply, type FastifyBaseLogger, type
 import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import { LazyChildLogger } from './logger.js';
+import { lazySchemaCompilers } from './schema-compilers.js';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import { UsherError, errors, toEnvelope } from './errors.js';
@@ -65,6 +66,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // The schemas are TypeBox's, valid by construction: checking each one against JSON Schema's
     // meta-schema made Ajv compile that meta-schema first, 7.5% of a cold start.
     ajv: { customOptions: { validateSchema: false } },
+    // Each route's schemas compiled when it is first called (src/schema-compilers.ts).
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     // A malformed URL (`/server/%zz`) answers in the Directus envelope like every other error.
     frameworkErrors: (error, _request, reply) => {
       const usherError = error.code === 'FST_ERR_BAD_URL' ? errors.routeNotFound('(malformed URL)') : toUsherError(error);
