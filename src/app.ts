@@ -47,6 +47,8 @@ export interface AppDeps {
   mailer?: Mailer;
   /** The built admin App served at /admin; defaults to dist/app. */
   appDir?: string;
+  /** Fastify's own schema compilers, which compile every route's schemas in ready(), instead of on first use (src/schema-compilers.ts); for a test that they all compile. */
+  eagerSchemas?: boolean;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -67,7 +69,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // meta-schema made Ajv compile that meta-schema first, 7.5% of a cold start.
     ajv: { customOptions: { validateSchema: false } },
     // Each route's schemas compiled when it is first called (src/schema-compilers.ts).
-    schemaController: { compilersFactory: lazySchemaCompilers() },
+    ...(deps.eagerSchemas ? {} : { schemaController: { compilersFactory: lazySchemaCompilers() } }),
     // A malformed URL (`/server/%zz`) answers in the Directus envelope like every other error.
     frameworkErrors: (error, _request, reply) => {
       const usherError = error.code === 'FST_ERR_BAD_URL' ? errors.routeNotFound('(malformed URL)') : toUsherError(error);
