@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, sql, type CompiledQuery, type SqliteDatabase a
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
 import { UsherSqliteDialect } from './sqlite-dialect.js';
+import { searchIndexUpkeep } from './search-upkeep.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -49,6 +50,11 @@ export interface Db {
    * there the way to check a statement is to run it.
    */
   prepareOnly?(query: CompiledQuery): void;
+  /**
+   * SQLite: after users are deleted, merges their entries out of the search index in small steps
+   * in the background (search-upkeep.ts); resolves when there is nothing left to merge.
+   */
+  tidySearchIndex?(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -108,9 +114,11 @@ export function createSqliteDb(filename: string, opts: { cacheMb?: number } = {}
   const readArraysNow = (query: CompiledQuery): unknown[][] | null => (free() ? arrays(query.sql)(query.parameters) : null);
   const changes = filename === ':memory:' ? null : walChangeDetector(native);
   const memo = new Map<string, { stamp: Buffer; rows: unknown[] }>();
+  const upkeep = searchIndexUpkeep(native);
   return {
     kysely,
     dialect: 'sqlite',
+    tidySearchIndex: () => upkeep.schedule(),
     readNow,
     readArraysNow,
     readUnlessUnchanged: <T>(query: CompiledQuery<T>): T[] | null => {
@@ -137,6 +145,7 @@ export function createSqliteDb(filename: string, opts: { cacheMb?: number } = {}
       }
     },
     destroy: async () => {
+      upkeep.close();
       changes?.close();
       await kysely.destroy();
       // Kysely opens its handle lazily; the native one may still be open if no query ran through it.

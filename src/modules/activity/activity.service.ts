@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Accountability } from '../../access/types.js';
 import { insertActivity } from './activity.repository.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { PRIVATE_COLUMNS } from '../users/users.fields.js';
 
 const SECRETS = PRIVATE_COLUMNS;
@@ -66,45 +67,32 @@ export async function recordActivity(db: Kysely<Database>, input: RecordInput): 
 
 /**
  * Many activity rows (and their revisions) in a few statements: invitations of a thousand
- * addresses, say. Entries must name distinct items for the batching; otherwise they are recorded
- * one by one.
+ * addresses, say (../../db/insert-rows.ts). Entries must name distinct items for the batching;
+ * otherwise they are recorded one by one.
  */
 export async function recordActivities(db: Kysely<Database>, inputs: RecordInput[]): Promise<void> {
   if (new Set(inputs.map((e) => `${e.collection}\u0000${e.item}`)).size !== inputs.length) {
     for (const input of inputs) await recordActivity(db, input);
     return;
   }
-  for (let i = 0; i < inputs.length; i += 200) {
-    const chunk = inputs.slice(i, i + 200);
-    const rows = await db
-      .insertInto('directus_activity')
-      .values(
-        chunk.map((e) => ({
-          action: e.action,
-          user: e.accountability.user,
-          collection: e.collection,
-          item: e.item,
-          ip: e.accountability.ip,
-          user_agent: e.accountability.userAgent,
-          origin: null,
-          timestamp: e.timestamp,
-          comment: e.comment ?? null,
-        })),
-      )
-      .returning(['id', 'collection', 'item'])
-      .execute();
-    // Matched back by item, not by position: a database need not return rows in VALUES order.
-    const ids = new Map(rows.map((r) => [`${r.collection}\u0000${r.item}`, Number(r.id)]));
-    const revisions = chunk
-      .filter((e) => e.data !== undefined || e.delta !== undefined)
-      .map((e) => ({
-        activity: ids.get(`${e.collection}\u0000${e.item}`)!,
-        collection: e.collection,
-        item: e.item,
-        data: e.data ? JSON.stringify(withoutSecrets(e.data)) : null,
-        delta: e.delta ? JSON.stringify(withoutSecrets(e.delta)) : null,
-        parent: null,
-      }));
-    if (revisions.length > 0) await db.insertInto('directus_revisions').values(revisions).execute();
-  }
+  const activity = await insertRows<{ id: number | string; collection: string; item: string }>(
+    db,
+    'directus_activity',
+    ['action', 'user', 'collection', 'item', 'ip', 'user_agent', 'origin', 'timestamp', 'comment'],
+    inputs.map((e) => [e.action, e.accountability.user, e.collection, e.item, e.accountability.ip, e.accountability.userAgent, null, e.timestamp, e.comment ?? null]),
+    ['id', 'collection', 'item'],
+  );
+  // Matched back by item, not by position: a database need not return rows in VALUES order.
+  const ids = new Map(activity.map((r) => [`${r.collection}\u0000${r.item}`, Number(r.id)]));
+  const revisions = inputs
+    .filter((e) => e.data !== undefined || e.delta !== undefined)
+    .map((e) => [
+      ids.get(`${e.collection}\u0000${e.item}`)!,
+      e.collection,
+      e.item,
+      e.data ? JSON.stringify(withoutSecrets(e.data)) : null,
+      e.delta ? JSON.stringify(withoutSecrets(e.delta)) : null,
+      null,
+    ]);
+  await insertRows(db, 'directus_revisions', ['activity', 'collection', 'item', 'data', 'delta', 'parent'], revisions);
 }

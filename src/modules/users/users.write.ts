@@ -10,6 +10,7 @@ import { authorizeWrite } from '../../access/authorize.js';
 import type { Variables } from '../../query/variables.js';
 import { hashPassword, newId } from '../../util/crypto.js';
 import { nowIso } from '../../util/time.js';
+import { withoutDeleteMerge } from '../../db/search-upkeep.js';
 import { readSettings } from '../settings/settings.repository.js';
 import { existingRoleIds } from '../roles/roles.repository.js';
 import { deleteRetiredTokensOfUsers, deleteUserSessions, expireSessionsOfUsers } from '../auth/sessions.repository.js';
@@ -152,8 +153,9 @@ export async function deleteUsers(ctx: WriteContext, keys: string[]): Promise<vo
     const adminsBefore = await countActiveAdmins(trx);
     const doomed = await findUserEmailsByIds(trx, unique);
     await deleteRetiredTokensOfUsers(trx, unique);
-    // Sessions, one-time tokens (invites, resets) and recovery codes go with the row (ON DELETE CASCADE).
-    await deleteUsersByIds(trx, unique);
+    // Sessions, one-time tokens (invites, resets) and recovery codes go with the row (ON DELETE
+    // CASCADE). The search index keeps tombstones for them, merged away after (search-upkeep.ts).
+    await withoutDeleteMerge(trx, () => deleteUsersByIds(trx, unique));
     await assertAdminRemains(trx, adminsBefore);
     // The log keeps what happened, and who it was: the id and the email at the time; a few
     // multi-row statements however many users went.
@@ -162,6 +164,7 @@ export async function deleteUsers(ctx: WriteContext, keys: string[]): Promise<vo
       doomed.map((user) => ({ action: 'delete', accountability: ctx.accountability, collection: COLLECTION, item: user.id, timestamp: now, data: { id: user.id, email: user.email } })),
     );
   });
+  void ctx.db.tidySearchIndex?.();
 }
 
 /**
