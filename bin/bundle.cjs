@@ -43,6 +43,14 @@ function cacheFileFor(bundle = BUNDLE, execArgv = process.execArgv, nodeOptions 
   return `${bundle}.${key}.v8cache`;
 }
 
+/** The Node flags `npm start` runs the server with (package.json), which the build warms the cache for. */
+function npmStartFlags() {
+  const start = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).scripts.start;
+  const flags = /node ((?:--\S+ )*)bin\/usher\.cjs start/.exec(start)?.[1];
+  if (flags === undefined) throw new Error(`cannot find the Node flags in package.json's start script: ${start}`);
+  return flags.trim().split(' ').filter(Boolean);
+}
+
 const sha1 = (...parts) => parts.reduce((hash, part) => hash.update(part), createHash('sha1')).digest();
 
 /** The cached data in `file` if it was made from the script whose digest is `scriptDigest`, is whole, and is the owner's alone; else undefined. */
@@ -120,7 +128,7 @@ function runBundle(argv, bundle = BUNDLE) {
   });
 }
 
-module.exports = { BUNDLE, cacheFileFor, loadBundle, runBundle };
+module.exports = { BUNDLE, cacheFileFor, loadBundle, npmStartFlags, runBundle };
 
 if (require.main === module) {
   // As bin/usher.cjs does, and for the same reason: before anything uses the pool.

@@ -21,7 +21,7 @@
 import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = resolve(ROOT, process.argv[2] ?? 'dist/bundle/cli');
 const BUNDLE = join(OUT_DIR, 'index.cjs');
-const { cacheFileFor } = createRequire(import.meta.url)('../bin/bundle.cjs');
+const { cacheFileFor, npmStartFlags } = createRequire(import.meta.url)('../bin/bundle.cjs');
 
 const place = relative(ROOT, OUT_DIR).split(sep);
 if (place.length !== 3 || place[0] !== 'dist') throw new Error(`bundle-server: ${OUT_DIR} is not dist/<a>/<b> (the bundle finds templates/ and dist/app from there)`);
@@ -86,9 +86,7 @@ try {
  * once it has written the code cache.
  */
 async function warmCodeCache() {
-  const startScript = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
-  const flags = /node ((?:--\S+ )*)bin\/usher\.cjs start/.exec(startScript)?.[1].trim().split(' ').filter(Boolean);
-  if (!flags) throw new Error(`cannot find the Node flags in package.json's start script: ${startScript}`);
+  const flags = npmStartFlags();
   const runner = [...flags, join(ROOT, 'bin', 'bundle.cjs'), BUNDLE];
   const dir = mkdtempSync(join(tmpdir(), 'usher-warm-'));
   const env = {

@@ -17,9 +17,12 @@ const OUT_DIR = join(ROOT, 'dist', 'bundle-test', 'cli');
 const BUNDLE = join(OUT_DIR, 'index.cjs');
 const RUNNER = join(ROOT, 'bin', 'bundle.cjs');
 const TOKEN = 'bundle-test-admin-token-0123456789abcdef';
-const { cacheFileFor } = createRequire(import.meta.url)('../../bin/bundle.cjs') as { cacheFileFor: (bundle: string, execArgv: string[], nodeOptions: string) => string };
+const { cacheFileFor, npmStartFlags } = createRequire(import.meta.url)('../../bin/bundle.cjs') as {
+  cacheFileFor: (bundle: string, execArgv: string[], nodeOptions: string) => string;
+  npmStartFlags: () => string[];
+};
 /** The Node flags of npm start, which the build warms the cache for. */
-const START_FLAGS = /node ((?:--\S+ )*)bin\/usher\.cjs start/.exec((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)![1]!.trim().split(' ');
+const START_FLAGS = npmStartFlags();
 const ENV = {
   SECRET: 'bundle-test-secret-that-is-at-least-32-characters',
   ADMIN_EMAIL: 'admin@example.com',

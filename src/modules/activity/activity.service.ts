@@ -3,8 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Accountability } from '../../access/types.js';
-import { insertActivity } from './activity.repository.js';
-import { insertRows } from '../../db/insert-rows.js';
+import { insertActivities, insertActivity, insertRevision, insertRevisions, type ActivityEntry, type RevisionEntry } from './activity.repository.js';
 import { PRIVATE_COLUMNS } from '../users/users.fields.js';
 
 const SECRETS = PRIVATE_COLUMNS;
@@ -36,8 +35,8 @@ export interface RecordInput {
   comment?: string | null;
 }
 
-export async function recordActivity(db: Kysely<Database>, input: RecordInput): Promise<number> {
-  const activity = await insertActivity(db, {
+function activityEntry(input: RecordInput): ActivityEntry {
+  return {
     action: input.action,
     user: input.accountability.user,
     collection: input.collection,
@@ -47,52 +46,40 @@ export async function recordActivity(db: Kysely<Database>, input: RecordInput): 
     origin: null,
     timestamp: input.timestamp,
     comment: input.comment ?? null,
-  });
-  if (input.data !== undefined || input.delta !== undefined) {
-    await db
-      .insertInto('directus_revisions')
-      .values({
-        activity,
-        collection: input.collection,
-        item: input.item,
-        data: input.data ? JSON.stringify(withoutSecrets(input.data)) : null,
-        delta: input.delta ? JSON.stringify(withoutSecrets(input.delta)) : null,
-        parent: null,
-        before: input.before ? JSON.stringify(withoutSecrets(input.before)) : null,
-      })
-      .execute();
-  }
+  };
+}
+
+const hasRevision = (input: RecordInput) => input.data !== undefined || input.delta !== undefined;
+
+function revisionEntry(input: RecordInput, activity: number): RevisionEntry {
+  return {
+    activity,
+    collection: input.collection,
+    item: input.item,
+    data: input.data ? JSON.stringify(withoutSecrets(input.data)) : null,
+    delta: input.delta ? JSON.stringify(withoutSecrets(input.delta)) : null,
+    before: input.before ? JSON.stringify(withoutSecrets(input.before)) : null,
+  };
+}
+
+export async function recordActivity(db: Kysely<Database>, input: RecordInput): Promise<number> {
+  const activity = await insertActivity(db, activityEntry(input));
+  if (hasRevision(input)) await insertRevision(db, revisionEntry(input, activity));
   return activity;
 }
 
 /**
  * Many activity rows (and their revisions) in a few statements: invitations of a thousand
- * addresses, say (../../db/insert-rows.ts). Entries must name distinct items for the batching;
- * otherwise they are recorded one by one.
+ * addresses, say. Entries must name distinct items for the batching; otherwise they are recorded
+ * one by one.
  */
 export async function recordActivities(db: Kysely<Database>, inputs: RecordInput[]): Promise<void> {
   if (new Set(inputs.map((e) => `${e.collection}\u0000${e.item}`)).size !== inputs.length) {
     for (const input of inputs) await recordActivity(db, input);
     return;
   }
-  const activity = await insertRows<{ id: number | string; collection: string; item: string }>(
-    db,
-    'directus_activity',
-    ['action', 'user', 'collection', 'item', 'ip', 'user_agent', 'origin', 'timestamp', 'comment'],
-    inputs.map((e) => [e.action, e.accountability.user, e.collection, e.item, e.accountability.ip, e.accountability.userAgent, null, e.timestamp, e.comment ?? null]),
-    ['id', 'collection', 'item'],
-  );
+  const activity = await insertActivities(db, inputs.map(activityEntry));
   // Matched back by item, not by position: a database need not return rows in VALUES order.
-  const ids = new Map(activity.map((r) => [`${r.collection}\u0000${r.item}`, Number(r.id)]));
-  const revisions = inputs
-    .filter((e) => e.data !== undefined || e.delta !== undefined)
-    .map((e) => [
-      ids.get(`${e.collection}\u0000${e.item}`)!,
-      e.collection,
-      e.item,
-      e.data ? JSON.stringify(withoutSecrets(e.data)) : null,
-      e.delta ? JSON.stringify(withoutSecrets(e.delta)) : null,
-      null,
-    ]);
-  await insertRows(db, 'directus_revisions', ['activity', 'collection', 'item', 'data', 'delta', 'parent'], revisions);
+  const ids = new Map(activity.map((r) => [`${r.collection}\u0000${r.item}`, r.id]));
+  await insertRevisions(db, inputs.filter(hasRevision).map((e) => revisionEntry(e, ids.get(`${e.collection}\u0000${e.item}`)!)));
 }
